@@ -1,0 +1,1 @@
+tui_admin/demo/sample.db.sql

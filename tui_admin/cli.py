@@ -1,0 +1,114 @@
+"""`sqladmin-tui [DATABASE_URL]`: parse the arguments, build the registry, run the app.
+
+Only the standard library is imported before the arguments are parsed, so `--help` and
+`--version` answer at once; Textual, SQLAlchemy and SQLModel load only when the app starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from tui_admin import __version__
+
+DESCRIPTION = """\
+A keyboard-first terminal admin for SQLModel / SQLAlchemy databases: a list, a detail view and
+create/edit forms for every table, validated through the models' Create/Update schemas.
+
+With no URL (and no DATABASE_URL) it opens an embedded demo: heroes and teams in a SQLite file
+kept in your data directory, so edits persist between runs (--reset-demo rebuilds it).
+"""
+
+EPILOG = """\
+database URLs (driver extras: pip install 'sqladmin-tui[postgres,mysql,async]'):
+  sqlite:///path/app.db                 sqlite+aiosqlite:///path/app.db
+  postgresql+psycopg://user:pw@host/db  postgresql+asyncpg://user:pw@host/db
+  mysql+pymysql://user:pw@host/db       mysql+aiomysql://user:pw@host/db
+
+models:
+  --models myapp.models   imports the module and registers every SQLModel table model in it,
+                          and every ModelAdmin subclass (options: column_list, label, ...).
+  without --models        the database's tables are reflected and shown as they are.
+
+keys:
+  enter open · n new · e edit · d delete · / search · s sort · f filter · r refresh
+  ctrl+s save (forms) · escape back · f1 or ? help · ctrl+q quit
+
+examples:
+  sqladmin-tui
+  sqladmin-tui sqlite:///app.db --models myapp.models
+  DATABASE_URL=postgresql+psycopg://me@localhost/shop sqladmin-tui --models shop.models --read-only
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sqladmin-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "url",
+        nargs="?",
+        metavar="DATABASE_URL",
+        help="SQLAlchemy database URL (default: $DATABASE_URL, else the embedded demo)",
+    )
+    parser.add_argument(
+        "--models",
+        metavar="MODULE",
+        help="import MODULE and register its SQLModel table models and ModelAdmin classes",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="refuse every write (in the app, and in the database session where the database allows)",
+    )
+    parser.add_argument(
+        "--reset-demo",
+        action="store_true",
+        help="rebuild the embedded demo database from sample.db.sql before opening it",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    url = args.url or os.environ.get("DATABASE_URL") or None
+    if url is None and args.models:
+        parser.error("--models needs a DATABASE_URL (without one, the demo opens with its own models)")
+    if url is not None and args.reset_demo:
+        parser.error("--reset-demo only applies to the embedded demo (no DATABASE_URL)")
+    sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
+
+    from tui_admin.core.engine import EngineError
+    from tui_admin.core.registry import ConfigError, Registry
+
+    title = None
+    try:
+        if url is None:
+            from tui_admin import demo
+
+            path = demo.build(reset=args.reset_demo)
+            url = demo.url(path)
+            registry: Registry | None = Registry.from_module(demo.MODELS_MODULE)
+            title = f"demo · {path}"
+        else:
+            registry = Registry.from_module(args.models) if args.models else None
+    except (ConfigError, EngineError) as exc:
+        print(f"sqladmin-tui: error: {exc}", file=sys.stderr)
+        return 2
+
+    from tui_admin.ui.app import AdminApp
+
+    app = AdminApp(url, registry, read_only=args.read_only, title=title)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Database errors turned into messages a person can act on.
+
+Each driver words its constraint errors differently; the patterns below pull out the column (or
+constraint) so that the message can be shown beside the right form field. Anything not recognised
+still becomes a clear one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from tui_admin.core.introspect import ModelInfo
+from tui_admin.core.schemas import GENERAL
+
+
+class StoreError(Exception):
+    """A failure the user should read: the operation did nothing."""
+
+
+class ReadOnlyError(StoreError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    """The record changed since the form was opened: `changes` maps field → (when opened, now)."""
+
+    def __init__(self, message: str, changes: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__(message)
+        self.changes = changes
+
+
+class WriteError(StoreError):
+    """A write refused by the database, with the fields it concerns when they are known."""
+
+    def __init__(self, message: str, field_errors: dict[str, str]) -> None:
+        super().__init__(message)
+        self.field_errors = field_errors
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
+    # SQLite
+    ("unique", re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)"), "Already used by another record"),
+    ("not_null", re.compile(r"NOT NULL constraint failed: ([\w.]+)"), "Required"),
+    ("check", re.compile(r"CHECK constraint failed: (\w+)"), "Not allowed by a CHECK constraint"),
+    ("foreign_key", re.compile(r"FOREIGN KEY constraint failed()"), "Refers to a record that does not exist"),
+    # PostgreSQL (psycopg and asyncpg word these the same)
+    ("unique", re.compile(r'duplicate key value violates unique constraint.*?Key \(([^)]+)\)', re.S),
+     "Already used by another record"),
+    ("not_null", re.compile(r'null value in column "(\w+)"'), "Required"),
+    ("foreign_key", re.compile(r'violates foreign key constraint.*?Key \(([^)]+)\)', re.S),
+     "Refers to a record that does not exist"),
+    ("check", re.compile(r'violates check constraint "(\w+)"'), "Not allowed by a CHECK constraint"),
+    ("too_long", re.compile(r"value too long for type character varying\((\d+)\)"), "Too long"),
+    # MySQL / MariaDB
+    ("unique", re.compile(r"Duplicate entry .* for key '(?:\w+\.)?([\w]+)'"), "Already used by another record"),
+    ("not_null", re.compile(r"Column '(\w+)' cannot be null"), "Required"),
+    ("foreign_key", re.compile(r"foreign key constraint fails .*?FOREIGN KEY \(`(\w+)`\)"),
+     "Refers to a record that does not exist"),
+    ("check", re.compile(r"CONSTRAINT `(\w+)` failed"), "Not allowed by a CHECK constraint"),
+    ("too_long", re.compile(r"Data too long for column '(\w+)'"), "Too long"),
+    ("bad_value", re.compile(r"Incorrect \w+ value: .* for column `?[\w`.]*?`?(\w+)`? at row"), "Not a valid value"),
+]
+
+
+def _fields_named(info: ModelInfo, names: str) -> list[str]:
+    """Column names found in a driver's text (`hero.name`, `name, secret_name`, an index name)."""
+    found = []
+    for part in re.split(r"[,\s]+", names):
+        column = part.split(".")[-1].strip('`"')
+        if column in info.columns:
+            found.append(column)
+    if not found:  # an index or constraint name such as ix_hero_name or uq_team_name_hq
+        found = [c for c in info.columns if re.search(rf"(^|_){re.escape(c)}(_|$)", names)]
+    return found
+
+
+def explain(exc: sa.exc.DBAPIError, info: ModelInfo) -> WriteError:
+    """A constraint violation as field errors (or one general message)."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    for kind, pattern, message in _PATTERNS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        if kind == "foreign_key" and not match.group(1):
+            # SQLite does not say which key: blame every foreign key the write touched.
+            fields = [c.name for c in info.columns.values() if c.foreign_key is not None]
+        elif kind == "too_long" and match.group(1).isdigit():
+            fields = [c.name for c in info.columns.values() if c.max_length == int(match.group(1))]
+        else:
+            fields = _fields_named(info, match.group(1))
+        first_line = text.strip().splitlines()[0]
+        if fields:
+            return WriteError(f"{message}: {first_line}", dict.fromkeys(fields, message))
+        return WriteError(f"{message}: {first_line}", {GENERAL: f"{message}: {first_line}"})
+    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return WriteError(f"The database refused the change: {first_line}", {GENERAL: first_line})

@@ -1,0 +1,36 @@
+"""Stored values as text, the same in lists, details and pickers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from typing import Any
+
+from tui_admin.core.introspect import ColumnInfo, Kind
+
+
+def display(col: ColumnInfo, value: Any, labels: dict[Any, str] | None = None) -> str | None:
+    """The value as one line of text; None for NULL (the UI decides how NULL looks). A foreign
+    key shows the label of the record it names."""
+    if value is None:
+        return None
+    if col.foreign_key is not None and labels is not None and value in labels:
+        return labels[value]
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if col.kind is Kind.BOOL:
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if col.kind is Kind.JSON:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(bytes(value))} bytes>"
+    return str(value).replace("\r\n", "⏎").replace("\n", "⏎")
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"

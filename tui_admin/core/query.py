@@ -1,0 +1,205 @@
+"""`ListQuery`: a pure description of a list view, compiled to a keyset-paged `select()`.
+
+The list is ordered by the user's sort column(s) and then by the primary key, which makes the
+order total, so a page is "the next N rows after this row" (`WHERE (sort, pk) > (…) LIMIT N`)
+rather than `OFFSET`, whose cost grows with the page depth. Sort, search and filter fields are
+allow-listed from the `ModelAdmin`; user text reaches SQL only as a bound parameter.
+
+NULLs sort where each dialect puts them natively (smallest on SQLite and MySQL, largest on
+PostgreSQL) so that an index on the sort column serves the ORDER BY; the keyset condition is
+written to match that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from tui_admin.core.registry import ConfigError, ModelAdmin
+
+LIKE_ESCAPE = "/"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows: which model, in which order, matching which search and filters."""
+
+    model: str
+    sort: tuple[SortKey, ...] = ()
+    search: str = ""
+    filters: tuple[tuple[str, Any], ...] = ()
+
+    def sorted_by(self, field: str) -> ListQuery:
+        """Sort by `field`; asked again for the same field, reverse it."""
+        current = self.sort[0] if self.sort else None
+        descending = current is not None and current.field == field and not current.descending
+        return replace(self, sort=(SortKey(field, descending),))
+
+    def searching(self, text: str) -> ListQuery:
+        return replace(self, search=text)
+
+    def filtered(self, field: str, value: Any) -> ListQuery:
+        """Add an equality filter, or remove it when the same filter is asked again."""
+        pair = (field, value)
+        if pair in self.filters:
+            return replace(self, filters=tuple(f for f in self.filters if f != pair))
+        return replace(self, filters=(*tuple(f for f in self.filters if f[0] != field), pair))
+
+
+@dataclass(frozen=True)
+class OrderColumn:
+    name: str
+    column: sa.ColumnElement[Any]
+    descending: bool
+    nullable: bool
+
+
+def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
+    """The user's sort keys, then the primary key in the direction of the last sort key (so one
+    index scan in either direction serves the whole ORDER BY)."""
+    info = admin.info
+    result: list[OrderColumn] = []
+    for key in query.sort:
+        if key.field not in admin.sortable:
+            raise ConfigError(f"{info.name} cannot be sorted by {key.field!r}")
+        if key.field in info.primary_key:
+            continue
+        col = info.columns[key.field]
+        result.append(OrderColumn(key.field, col.column, key.descending, col.nullable))
+    pk_desc = result[-1].descending if result else bool(query.sort and query.sort[0].descending)
+    for name in info.primary_key:
+        result.append(OrderColumn(name, info.columns[name].column, pk_desc, False))
+    return result
+
+
+def nulls_sort_largest(dialect: Dialect) -> bool:
+    """PostgreSQL (and Oracle) put NULLs after every value in ascending order; SQLite, MySQL and
+    MariaDB put them first."""
+    return dialect.name in ("postgresql", "oracle")
+
+
+def _beyond(col: OrderColumn, value: Any, nulls_largest: bool, reverse: bool) -> sa.ColumnElement[bool]:
+    """Rows whose value of this column comes strictly after `value` in the (possibly reversed) order."""
+    descending = col.descending != reverse
+    nulls_after = nulls_largest != descending
+    if value is None:
+        return col.column.is_not(None) if not nulls_after else sa.false()
+    cmp = col.column < value if descending else col.column > value
+    if col.nullable and nulls_after:
+        return sa.or_(cmp, col.column.is_(None))
+    return cmp
+
+
+def _equal(col: OrderColumn, value: Any) -> sa.ColumnElement[bool]:
+    return col.column.is_(None) if value is None else col.column == value
+
+
+def keyset_condition(
+    cols: Sequence[OrderColumn],
+    cursor: Sequence[Any],
+    nulls_largest: bool,
+    *,
+    reverse: bool = False,
+    inclusive: bool = False,
+) -> sa.ColumnElement[bool]:
+    """Rows after `cursor` (before it, with `reverse`; the cursor row too, with `inclusive`) in
+    the order of `cols`: `c0 > v0 OR (c0 = v0 AND c1 > v1) OR …`, with a plain range on the first
+    column in front when that is exact, so that every database turns it into an index range scan."""
+    terms = []
+    for i, col in enumerate(cols):
+        prefix = [_equal(c, v) for c, v in zip(cols[:i], cursor[:i], strict=True)]
+        terms.append(sa.and_(*prefix, _beyond(col, cursor[i], nulls_largest, reverse)))
+    if inclusive:
+        terms.append(sa.and_(*(_equal(c, v) for c, v in zip(cols, cursor, strict=True))))
+    condition = sa.or_(*terms)
+    first, value = cols[0], cursor[0]
+    if value is not None and not first.nullable:
+        descending = first.descending != reverse
+        bound = first.column <= value if descending else first.column >= value
+        condition = sa.and_(bound, condition)
+    return condition
+
+
+def escape_like(text: str) -> str:
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
+def search_condition(admin: ModelAdmin, text: str, dialect: Dialect) -> sa.ColumnElement[bool] | None:
+    """Case-insensitive match of `text` on the searchable fields. `^text` matches the start of the
+    value (a prefix that an index can serve); `=text` matches the whole value; plain text matches
+    anywhere. LIKE is already case-insensitive on SQLite (ASCII) and MySQL (ci collations) and
+    `lower()` there would defeat the index; PostgreSQL needs ILIKE."""
+    text = text.strip()
+    fields = admin.searchable
+    if not text or not fields:
+        return None
+    if text.startswith("="):
+        pattern = escape_like(text[1:])
+    elif text.startswith("^"):
+        pattern = escape_like(text[1:]) + "%"
+    else:
+        pattern = "%" + escape_like(text) + "%"
+    columns = [admin.info.columns[name].column for name in fields]
+    if dialect.name == "postgresql":
+        return sa.or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
+    return sa.or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+
+
+def where_clause(admin: ModelAdmin, query: ListQuery, dialect: Dialect) -> list[sa.ColumnElement[bool]]:
+    info = admin.info
+    conditions: list[sa.ColumnElement[bool]] = []
+    for name, value in query.filters:
+        if name not in info.columns:
+            raise ConfigError(f"{info.name} has no column {name!r} to filter on")
+        conditions.append(_equal(OrderColumn(name, info.columns[name].column, False, True), value))
+    search = search_condition(admin, query.search, dialect)
+    if search is not None:
+        conditions.append(search)
+    return conditions
+
+
+def page_select(
+    admin: ModelAdmin,
+    query: ListQuery,
+    dialect: Dialect,
+    *,
+    after: Sequence[Any] | None = None,
+    start: Sequence[Any] | None = None,
+    before: Sequence[Any] | None = None,
+    from_end: bool = False,
+    limit: int,
+) -> sa.Select[Any]:
+    """One page: the `limit` rows after `after`, from `start` on (that row included), before
+    `before`, or at the end (`from_end`). Pages read backwards (`before`, `from_end`) come out in
+    reverse order; the Store flips them."""
+    cols = order_columns(admin, query)
+    reverse = before is not None or from_end
+    stmt = sa.select(admin.info.model).where(*where_clause(admin, query, dialect))
+    nulls_largest = nulls_sort_largest(dialect)
+    if after is not None or start is not None:
+        cursor = after if after is not None else start
+        stmt = stmt.where(keyset_condition(cols, cursor, nulls_largest, inclusive=start is not None))  # type: ignore[arg-type]
+    elif before is not None:
+        stmt = stmt.where(keyset_condition(cols, before, nulls_largest, reverse=True))
+    order = [c.column.asc() if c.descending == reverse else c.column.desc() for c in cols]
+    return stmt.order_by(*order).limit(limit)
+
+
+def count_select(admin: ModelAdmin, query: ListQuery, dialect: Dialect) -> sa.Select[Any]:
+    """A plain `count(*)` with the list's WHERE and nothing else: no ORDER BY, no subquery."""
+    return sa.select(sa.func.count()).select_from(admin.info.table).where(*where_clause(admin, query, dialect))
+
+
+def cursor_of(admin: ModelAdmin, query: ListQuery, obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, c.name) for c in order_columns(admin, query))
+

@@ -1,0 +1,156 @@
+"""`ModelAdmin` options and the `Registry` of the models an admin shows.
+
+Option names follow sqladmin / Flask-Admin (`column_list`, `column_searchable_list`, `form_columns`,
+`can_create`, …) so that users coming from the web admins recognise them. Options are checked when
+the registry is built, with messages that name the option and the model (Django's startup checks),
+because a typo found at the first keypress is much harder to understand.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+
+from tui_admin.core.introspect import ModelInfo, introspect, is_link_table
+
+
+class ConfigError(Exception):
+    """The registered models or their `ModelAdmin` options cannot be used as given."""
+
+
+class ModelAdmin:
+    """Per-model options. Subclass with the model as a class keyword::
+
+        class HeroAdmin(ModelAdmin, model=Hero):
+            column_list = ["name", "age", "team_id"]
+            label = "name"
+    """
+
+    model: ClassVar[type]
+    name: ClassVar[str | None] = None
+    #: Field name, or a callable taking the record, used wherever a record is named.
+    label: ClassVar[str | Callable[[Any], str] | None] = None
+    column_list: ClassVar[list[str] | None] = None
+    column_searchable_list: ClassVar[list[str] | None] = None
+    column_sortable_list: ClassVar[list[str] | None] = None
+    form_columns: ClassVar[list[str] | None] = None
+    can_create: ClassVar[bool] = True
+    can_edit: ClassVar[bool] = True
+    can_delete: ClassVar[bool] = True
+    create_schema: ClassVar[type[BaseModel] | None] = None
+    update_schema: ClassVar[type[BaseModel] | None] = None
+    page_size: ClassVar[int] = 100
+
+    def __init_subclass__(cls, model: type | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if model is not None:
+            cls.model = model
+
+    def __init__(self, info: ModelInfo) -> None:
+        self.info = info
+
+    @property
+    def list_columns(self) -> list[str]:
+        return list(self.column_list or self.info.columns)
+
+    @property
+    def searchable(self) -> list[str]:
+        if self.column_searchable_list is not None:
+            return list(self.column_searchable_list)
+        return [n for n in self.info.string_fields if self.info.columns[n].foreign_key is None]
+
+    @property
+    def sortable(self) -> list[str]:
+        return list(self.column_sortable_list or self.info.columns)
+
+    def check(self) -> None:
+        """Raise `ConfigError` naming the first option that refers to something the model lacks."""
+        fields = set(self.info.columns)
+        for option in ("column_list", "column_searchable_list", "column_sortable_list", "form_columns"):
+            unknown = [n for n in getattr(self, option) or () if n not in fields]
+            if unknown:
+                raise ConfigError(
+                    f"{type(self).__name__}.{option}: {', '.join(map(repr, unknown))} "
+                    f"not a column of {self.info.name} (columns: {', '.join(sorted(fields))})"
+                )
+        if isinstance(self.label, str) and self.label not in fields:
+            raise ConfigError(f"{type(self).__name__}.label: {self.label!r} is not a column of {self.info.name}")
+
+
+def _is_table_model(obj: object) -> bool:
+    return inspect.isclass(obj) and isinstance(getattr(obj, "__table__", None), sa.Table)
+
+
+class Registry:
+    """The models an admin shows, each with its `ModelAdmin` and `ModelInfo`, by name."""
+
+    def __init__(self, entries: Iterable[type], *, names: dict[type, str] | None = None) -> None:
+        admin_classes: dict[type, type[ModelAdmin]] = {}
+        models: list[type] = []
+        for entry in entries:
+            if inspect.isclass(entry) and issubclass(entry, ModelAdmin):
+                if not hasattr(entry, "model"):
+                    name = entry.__name__
+                    raise ConfigError(f"{name} has no model: write `class {name}(ModelAdmin, model=X)`")
+                admin_classes[entry.model] = entry
+                model = entry.model
+            elif _is_table_model(entry):
+                model = entry
+            else:
+                raise ConfigError(f"{entry!r} is neither a table model nor a ModelAdmin subclass")
+            if model not in models:
+                models.append(model)
+        if not models:
+            raise ConfigError("no table models to show")
+        link_tables = {m.__table__: m for m in models if is_link_table(m.__table__)}  # type: ignore[attr-defined]
+        self._admins: dict[str, ModelAdmin] = {}
+        for model in models:
+            admin_cls = admin_classes.get(model, ModelAdmin)
+            name = admin_cls.name or (names or {}).get(model) or model.__name__
+            if name in self._admins:
+                raise ConfigError(f"two models are named {name!r}; give one a ModelAdmin with `name = ...`")
+            info = introspect(model, name=name, link_tables=link_tables, label=admin_cls.label)
+            admin = admin_cls(info)
+            admin.check()
+            self._admins[name] = admin
+        self._by_table = {a.info.table_name: a for a in self._admins.values()}
+        self._by_model = {a.info.model: a for a in self._admins.values()}
+
+    @classmethod
+    def from_module(cls, module: str | ModuleType) -> Registry:
+        """Every table model and `ModelAdmin` subclass found in the module (imported or defined)."""
+        if isinstance(module, str):
+            try:
+                module = importlib.import_module(module)
+            except ImportError as exc:
+                raise ConfigError(f"cannot import models module {module!r}: {exc}") from exc
+        found = [obj for obj in vars(module).values() if _is_table_model(obj)]
+        found += [
+            obj
+            for obj in vars(module).values()
+            if inspect.isclass(obj) and issubclass(obj, ModelAdmin) and obj is not ModelAdmin and hasattr(obj, "model")
+        ]
+        if not found:
+            raise ConfigError(f"module {module.__name__!r} defines no SQLModel table models")
+        return cls(found)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(sorted(self._admins.values(), key=lambda a: a.info.name.lower()))
+
+    def __len__(self) -> int:
+        return len(self._admins)
+
+    def __getitem__(self, name: str) -> ModelAdmin:
+        return self._admins[name]
+
+    def for_model(self, model: type) -> ModelAdmin:
+        return self._by_model[model]
+
+    def for_table(self, table: str) -> ModelAdmin | None:
+        return self._by_table.get(table)

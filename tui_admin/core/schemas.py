@@ -1,0 +1,237 @@
+"""Create/Update schemas and the conversion of form input into validated values.
+
+A SQLModel `table=True` model does not validate on construction, so every write goes through a
+schema: the user's own `HeroCreate`/`HeroUpdate` when they exist (registered on the `ModelAdmin`,
+or found by the SQLModel naming convention in the model's module), otherwise one derived from the
+table model. Whether a field is required comes from the column (NOT NULL, no default, not
+generated), because SQLModel declares composite-key fields `Optional` and pydantic alone would let
+them through as NULL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import Field as PydanticField
+from pydantic.fields import FieldInfo
+
+from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
+from tui_admin.core.registry import ModelAdmin
+
+#: Column kinds that have no sensible text form; shown, never edited.
+NOT_EDITABLE = frozenset({Kind.BYTES, Kind.OTHER})
+GENERAL = "__all__"
+
+
+class Mode(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+
+
+class ValidationFailed(Exception):
+    """Form input that cannot be written, with a message per field (`GENERAL` for the form)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Schemas:
+    create: type[BaseModel]
+    update: type[BaseModel]
+    create_is_users: bool
+    update_is_users: bool
+
+
+def _pydantic_constraints(info: ModelInfo, name: str) -> tuple[Any, list[Any]] | None:
+    """The annotation and constraint metadata of a SQLModel field (without SQLModel's own
+    `FieldInfoMetadata`, which pydantic would reject), or None for a plain mapped class."""
+    fields: dict[str, FieldInfo] | None = getattr(info.model, "model_fields", None)
+    if not fields or name not in fields:
+        return None
+    field = fields[name]
+    keep = [m for m in field.metadata if type(m).__module__.startswith(("annotated_types", "pydantic"))]
+    return field.annotation, keep
+
+
+def _annotation(info: ModelInfo, col: ColumnInfo) -> tuple[Any, list[Any]]:
+    found = _pydantic_constraints(info, col.name)
+    if found is not None:
+        return found
+    if col.kind is Kind.ENUM and col.enum_class is None:
+        base: Any = Literal[col.choices]  # type: ignore[valid-type]
+    elif col.kind is Kind.JSON:
+        base = Any
+    else:
+        base = col.python_type
+    metadata: list[Any] = []
+    if col.max_length is not None:
+        metadata.append(PydanticField(max_length=col.max_length))
+    return (Optional[base] if col.nullable else base), metadata  # noqa: UP045 - built at runtime
+
+
+def _schema_field(annotation: Any, metadata: list[Any], *, required: bool) -> tuple[Any, Any]:
+    ann = Annotated[(annotation, *metadata)] if metadata else annotation
+    return ann, (... if required else None)
+
+
+def editable_columns(admin: ModelAdmin, mode: Mode) -> list[ColumnInfo]:
+    """The columns a form shows, in order: `form_columns` when given; never a generated key on
+    create, never a key on update (changing a key is a delete + insert, not an edit)."""
+    info = admin.info
+    names = admin.form_columns or list(info.columns)
+    cols = [info.columns[n] for n in names]
+    if mode is Mode.CREATE:
+        return [c for c in cols if not c.autoincrement and c.kind not in NOT_EDITABLE]
+    return [c for c in cols if not c.primary_key and c.kind not in NOT_EDITABLE]
+
+
+def derive_schema(admin: ModelAdmin, mode: Mode) -> type[BaseModel]:
+    """`XCreate`: the form's columns, required as the column says. `XUpdate`: every column optional
+    (only the fields that changed are sent)."""
+    info = admin.info
+    fields: dict[str, Any] = {}
+    for col in editable_columns(admin, mode):
+        annotation, metadata = _annotation(info, col)
+        if mode is Mode.UPDATE:
+            annotation = Optional[annotation]  # noqa: UP045
+        fields[col.name] = _schema_field(annotation, metadata, required=mode is Mode.CREATE and col.required)
+    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    return create_model(f"{info.model.__name__}{mode.value.title()}", __config__=config, **fields)
+
+
+def _conventional(info: ModelInfo, suffix: str) -> type[BaseModel] | None:
+    module = sys.modules.get(info.model.__module__)
+    candidate = getattr(module, f"{info.model.__name__}{suffix}", None)
+    if isinstance(candidate, type) and issubclass(candidate, BaseModel) and not hasattr(candidate, "__table__"):
+        return candidate
+    return None
+
+
+def find_schemas(admin: ModelAdmin) -> Schemas:
+    create = admin.create_schema or _conventional(admin.info, "Create")
+    update = admin.update_schema or _conventional(admin.info, "Update")
+    return Schemas(
+        create=create or derive_schema(admin, Mode.CREATE),
+        update=update or derive_schema(admin, Mode.UPDATE),
+        create_is_users=create is not None,
+        update_is_users=update is not None,
+    )
+
+
+def form_columns(admin: ModelAdmin, schemas: Schemas, mode: Mode) -> list[ColumnInfo]:
+    """Editable columns that the mode's schema accepts (a user's `HeroUpdate` may leave some out)."""
+    schema = schemas.create if mode is Mode.CREATE else schemas.update
+    return [c for c in editable_columns(admin, mode) if c.name in schema.model_fields]
+
+
+def to_form_value(col: ColumnInfo, value: Any) -> Any:
+    """What a form widget starts with for a stored value: text for inputs, the value itself for
+    booleans, enums and foreign keys (selects)."""
+    if col.kind in (Kind.BOOL, Kind.ENUM) or col.foreign_key is not None:
+        return value
+    if value is None:
+        return ""
+    if col.kind is Kind.JSON:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _preprocess(col: ColumnInfo, raw: Any) -> tuple[bool, Any]:
+    """(present, value): empty input means NULL on a nullable column and "use the default" on a
+    NOT NULL one that has a default. JSON text is parsed here (pydantic would keep it a string)."""
+    if (isinstance(raw, str) and raw == "") or raw is None:
+        if col.nullable:
+            return True, None
+        if col.has_default or col.autoincrement:
+            return False, None
+        raise ValueError("Required")
+    if col.kind is Kind.JSON and isinstance(raw, str):
+        try:
+            return True, json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    return True, raw
+
+
+def _check_timezone(col: ColumnInfo, value: Any) -> Any:
+    """A tz-aware column gets an aware value (naive input is taken as UTC); a naive column refuses
+    an offset rather than silently converting it."""
+    if col.kind is not Kind.DATETIME or not isinstance(value, dt.datetime):
+        return value
+    if col.timezone and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    if not col.timezone and value.tzinfo is not None:
+        raise ValueError("This column stores no time zone: enter a time without an offset")
+    return value
+
+
+def parse_form(
+    admin: ModelAdmin,
+    schemas: Schemas,
+    mode: Mode,
+    raw: dict[str, Any],
+    original: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Validate form input through the mode's schema; return the values to write (on update only
+    the fields that changed) or raise `ValidationFailed` with a message per field."""
+    schema = schemas.create if mode is Mode.CREATE else schemas.update
+    columns = form_columns(admin, schemas, mode)
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    for col in columns:
+        if col.name not in raw:
+            continue
+        value = raw[col.name]
+        if original is not None and value == to_form_value(col, original.get(col.name)):
+            continue  # unchanged: not sent, so not written
+        try:
+            present, value = _preprocess(col, value)
+        except ValueError as exc:
+            errors[col.name] = str(exc)
+            continue
+        if present:
+            data[col.name] = value
+    try:
+        validated = schema.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = err["loc"][0] if err["loc"] else GENERAL
+            key = str(loc) if str(loc) in raw else GENERAL
+            errors.setdefault(key, _message(err))
+        raise ValidationFailed(errors) from None
+    if errors:
+        raise ValidationFailed(errors)
+    values = validated.model_dump(exclude_unset=True)
+    by_name = {c.name: c for c in columns}
+    result: dict[str, Any] = {}
+    for name, value in values.items():
+        col = by_name.get(name)
+        if col is None:
+            continue  # a schema field that is not a column (e.g. a password to hash) is not written
+        if value is None and not col.nullable:
+            errors[name] = "Required"
+            continue
+        try:
+            result[name] = _check_timezone(col, value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    return result
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    if err["type"] == "missing":
+        return "Required"
+    return msg.removeprefix("Value error, ")

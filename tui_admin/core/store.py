@@ -1,0 +1,378 @@
+"""`Store`: the only place that opens sessions.
+
+Each operation is written once, as a function of a sync `Session`, and run either in a thread
+(sync engine, `asyncio.to_thread`) or inside the async session's greenlet (`AsyncSession.run_sync`):
+one code path for both kinds of engine. Sessions are short (one per operation), objects leave
+detached and fully loaded (`expire_on_commit=False`), and every query sets `raiseload("*")` so a
+relationship the screen did not ask for raises instead of costing a hidden query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, raiseload
+
+from tui_admin.core.engine import make_engine, mask, parse
+from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError, explain
+from tui_admin.core.introspect import Kind, ModelInfo, format_pk, is_link_table
+from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select
+from tui_admin.core.querylog import ACTION_KEY, QueryLog
+from tui_admin.core.reflect import map_tables
+from tui_admin.core.registry import ModelAdmin, Registry
+
+T = TypeVar("T")
+Labels = dict[str, dict[Any, str]]  # foreign-key field → {key value: label of the record it names}
+
+
+@dataclass
+class Page:
+    """Rows in list order. `has_more` says whether more rows lie beyond the page in the direction
+    it was read (after it for `after`/first pages, before it for `before`/`from_end`)."""
+
+    rows: list[Any]
+    labels: Labels
+    has_more: bool
+    first: tuple[Any, ...] | None = None  # keyset cursor of the first row
+    last: tuple[Any, ...] | None = None
+
+
+@dataclass
+class Record:
+    obj: Any
+    labels: Labels
+
+
+@dataclass
+class DeletePlan:
+    """What deleting a record implies, for the confirmation dialog."""
+
+    label: str
+    links: list[tuple[str, int]] = field(default_factory=list)  # link-table rows removed with it
+    cascades: list[tuple[str, int]] = field(default_factory=list)  # rows the database deletes (ON DELETE CASCADE)
+    blockers: list[tuple[str, str, int]] = field(default_factory=list)  # (table, column, rows) that refer to it
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blockers
+
+
+def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
+    if len(pk) != len(info.primary_key):
+        raise NotFoundError(f"{info.name}: a key has {len(info.primary_key)} part(s), got {len(pk)}")
+    return sa.and_(*(info.columns[n].column == v for n, v in zip(info.primary_key, pk, strict=True)))
+
+
+class Store:
+    """Reads and writes of registered models, for the UI and for scripts."""
+
+    def __init__(self, url: str | sa.URL, registry: Registry | None = None, *, read_only: bool = False) -> None:
+        self.url = parse(url)
+        self.read_only = read_only
+        self.log = QueryLog()
+        self._registry = registry
+        self._engine = make_engine(self.url, read_only=read_only)
+        self.is_async = not isinstance(self._engine, sa.Engine)
+        self.sync_engine: sa.Engine = self._engine.sync_engine if self.is_async else self._engine
+        self.dialect = self.sync_engine.dialect
+        self.log.attach(self.sync_engine)
+
+    @property
+    def masked_url(self) -> str:
+        return mask(self.url)
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            raise RuntimeError("no registry yet: pass one, or await Store.reflect() first")
+        return self._registry
+
+    def admin(self, name: str) -> ModelAdmin:
+        return self.registry[name]
+
+    async def dispose(self) -> None:
+        if self.is_async:
+            await self._engine.dispose()
+        else:
+            self._engine.dispose()
+
+    # -- running operations -------------------------------------------------------------------
+
+    async def _run(self, action: str, fn: Callable[[Session], T], *, write: bool = False) -> T:
+        if write and self.read_only:
+            raise ReadOnlyError("opened read-only: nothing can be written")
+        action_id = self.log.begin(action)
+
+        def call(session: Session) -> T:
+            info = session.connection().info
+            info[ACTION_KEY] = action_id
+            try:
+                result = fn(session)
+                if write:
+                    session.commit()
+                return result
+            finally:
+                info.pop(ACTION_KEY, None)
+
+        if self.is_async:
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async with AsyncSession(self._engine, expire_on_commit=False) as session:
+                return await session.run_sync(call)
+
+        def in_thread() -> T:
+            with Session(self._engine, expire_on_commit=False) as session:
+                return call(session)
+
+        return await asyncio.to_thread(in_thread)
+
+    def _write(self, session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
+        """Run a write; a constraint violation rolls back and becomes a `WriteError`."""
+        try:
+            return statement()
+        except sa.exc.DBAPIError as exc:
+            session.rollback()
+            if exc.connection_invalidated:
+                raise WriteError(
+                    "The connection to the database was lost: the change was NOT saved", {}
+                ) from None
+            raise explain(exc, info) from None
+
+    # -- reading ------------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        """Fail now, with the driver's reason, if the database cannot be reached."""
+        await self._run("connect", lambda s: s.execute(sa.select(1)).all())
+
+    async def reflect(self) -> Registry:
+        """Build the registry from the database's own tables (no models given)."""
+
+        def load(session: Session) -> sa.MetaData:
+            metadata = sa.MetaData()
+            metadata.reflect(session.connection())
+            return metadata
+
+        metadata = await self._run("reflect", load)
+        reflected = map_tables(metadata)
+        self.skipped_tables = reflected.skipped
+        self._registry = Registry(reflected.models, names=reflected.names)
+        return self._registry
+
+    async def counts(self, names: Iterable[str]) -> dict[str, int]:
+        """Row counts of several models in one session (the models screen)."""
+        admins = [self.admin(n) for n in names]
+
+        def run(session: Session) -> dict[str, int]:
+            return {
+                a.info.name: session.scalar(sa.select(sa.func.count()).select_from(a.info.table)) or 0
+                for a in admins
+            }
+
+        return await self._run("count models", run)
+
+    async def count(self, query: ListQuery) -> int:
+        admin = self.admin(query.model)
+        return await self._run(
+            f"count {admin.info.name}",
+            lambda s: s.scalar(count_select(admin, query, self.dialect)) or 0,
+        )
+
+    async def page(
+        self,
+        query: ListQuery,
+        *,
+        after: Sequence[Any] | None = None,
+        start: Sequence[Any] | None = None,
+        before: Sequence[Any] | None = None,
+        from_end: bool = False,
+        limit: int = 100,
+    ) -> Page:
+        """`limit` rows after the cursor `after`, from `start` (included), before `before`, the
+        last ones (`from_end`), or the first ones; always in list order."""
+        admin = self.admin(query.model)
+        backwards = before is not None or from_end
+        stmt = page_select(
+            admin, query, self.dialect, after=after, start=start, before=before, from_end=from_end, limit=limit + 1
+        ).options(raiseload("*"))
+        fk_fields = [n for n in admin.list_columns if admin.info.columns[n].foreign_key is not None]
+
+        def run(session: Session) -> Page:
+            rows = list(session.scalars(stmt))
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+            if backwards:
+                rows.reverse()
+            labels = self._labels(session, admin.info, rows, fk_fields)
+            first = cursor_of(admin, query, rows[0]) if rows else None
+            last = cursor_of(admin, query, rows[-1]) if rows else None
+            return Page(rows, labels, has_more, first, last)
+
+        return await self._run(f"list {admin.info.name}", run)
+
+    async def get(self, name: str, pk: Sequence[Any]) -> Record:
+        info = self.admin(name).info
+        fk_fields = [c.name for c in info.columns.values() if c.foreign_key is not None]
+
+        def run(session: Session) -> Record:
+            obj = session.scalars(
+                sa.select(info.model).where(_pk_condition(info, pk)).options(raiseload("*"))
+            ).first()
+            if obj is None:
+                raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
+            return Record(obj, self._labels(session, info, [obj], fk_fields))
+
+        return await self._run(f"get {info.name}", run)
+
+    async def choices(self, table: str, limit: int = 500) -> list[tuple[Any, str]]:
+        """(key, label) of the first `limit` records of a table, for a foreign-key select."""
+        target = self.registry.for_table(table)
+        if target is None:
+            return []
+        info = target.info
+        order = info.columns[info.label_field].column if info.label_field else info.columns[info.primary_key[0]].column
+
+        def run(session: Session) -> list[tuple[Any, str]]:
+            rows = session.scalars(sa.select(info.model).order_by(order).limit(limit).options(raiseload("*")))
+            return [(info.pk_of(r)[0] if len(info.primary_key) == 1 else info.pk_of(r), info.label(r)) for r in rows]
+
+        return await self._run(f"choices {info.name}", run)
+
+    def _labels(self, session: Session, info: ModelInfo, rows: Sequence[Any], fields: Iterable[str]) -> Labels:
+        """Labels of the records that the rows' foreign keys name: one query per foreign-key
+        field, however many rows (never one per row)."""
+        labels: Labels = {}
+        for name in fields:
+            fk = info.columns[name].foreign_key
+            target = self.registry.for_table(fk.table) if fk is not None else None
+            if target is None or fk is None:
+                continue
+            values = {getattr(r, name) for r in rows} - {None}
+            labels[name] = {}
+            if not values:
+                continue
+            tinfo = target.info
+            key_attr = next(c.name for c in tinfo.columns.values() if c.column.name == fk.column)
+            stmt = sa.select(tinfo.model).where(tinfo.columns[key_attr].column.in_(values)).options(raiseload("*"))
+            for obj in session.scalars(stmt):
+                labels[name][getattr(obj, key_attr)] = tinfo.label(obj)
+        return labels
+
+    # -- writing ------------------------------------------------------------------------------
+
+    async def create(self, name: str, values: dict[str, Any]) -> tuple[Any, ...]:
+        """Insert a record from validated values; return its primary key."""
+        info = self.admin(name).info
+
+        def run(session: Session) -> tuple[Any, ...]:
+            obj = info.model(**values)
+            session.add(obj)
+            self._write(session, info, session.flush)
+            return info.pk_of(obj)
+
+        return await self._run(f"create {info.name}", run, write=True)
+
+    async def update(
+        self, name: str, pk: Sequence[Any], changes: dict[str, Any], original: dict[str, Any]
+    ) -> None:
+        """Write only `changes`, and only if the row still holds the `original` values of those
+        columns (optimistic concurrency): otherwise raise `ConflictError` saying what changed."""
+        info = self.admin(name).info
+        if not changes:
+            return
+        guarded = [n for n in changes if info.columns[n].kind is not Kind.JSON]
+        condition = sa.and_(
+            _pk_condition(info, pk),
+            *(
+                info.columns[n].column.is_(None) if original.get(n) is None else info.columns[n].column == original[n]
+                for n in guarded
+            ),
+        )
+        stmt = sa.update(info.table).where(condition).values({info.columns[n].column: v for n, v in changes.items()})
+
+        def run(session: Session) -> None:
+            result = self._write(session, info, lambda: session.execute(stmt))
+            if result.rowcount == 1:
+                return
+            session.rollback()
+            current = session.execute(
+                sa.select(*(info.columns[n].column for n in changes)).where(_pk_condition(info, pk))
+            ).first()
+            if current is None:
+                raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} was deleted meanwhile: nothing was saved")
+            moved = {
+                n: (original.get(n), now)
+                for n, now in zip(changes, current, strict=True)
+                if original.get(n) != now
+            }
+            raise ConflictError(
+                f"{info.name} #{format_pk(tuple(pk))} was changed by someone else since you opened it: "
+                "nothing was saved",
+                moved,
+            )
+
+        await self._run(f"update {info.name}", run, write=True)
+
+    def _referrers(self, info: ModelInfo) -> list[tuple[sa.Table, sa.ForeignKey]]:
+        """Every foreign key, in any table of the metadata, that points at this table."""
+        return [
+            (table, fk)
+            for table in info.table.metadata.tables.values()
+            for fk in table.foreign_keys
+            if fk.column.table is info.table
+        ]
+
+    def _count_referrers(self, session: Session, info: ModelInfo, pk: Sequence[Any]) -> DeletePlan:
+        obj = session.scalars(sa.select(info.model).where(_pk_condition(info, pk)).options(raiseload("*"))).first()
+        if obj is None:
+            raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
+        plan = DeletePlan(info.label(obj))
+        for table, fk in self._referrers(info):
+            value = getattr(obj, next(c.name for c in info.columns.values() if c.column is fk.column))
+            n = session.scalar(sa.select(sa.func.count()).select_from(table).where(fk.parent == value)) or 0
+            if not n:
+                continue
+            if is_link_table(table):
+                plan.links.append((table.name, n))
+            elif (fk.ondelete or "").upper() == "CASCADE":
+                plan.cascades.append((table.name, n))
+            elif (fk.ondelete or "").upper() != "SET NULL":
+                plan.blockers.append((table.name, fk.parent.name, n))
+        return plan
+
+    async def delete_preview(self, name: str, pk: Sequence[Any]) -> DeletePlan:
+        info = self.admin(name).info
+        return await self._run(f"delete preview {info.name}", lambda s: self._count_referrers(s, info, pk))
+
+    async def delete(self, name: str, pk: Sequence[Any]) -> DeletePlan:
+        """Delete the record and its rows in link tables (memberships), in one transaction.
+        Refused, with the reason, while other records still refer to it."""
+        info = self.admin(name).info
+
+        def run(session: Session) -> DeletePlan:
+            plan = self._count_referrers(session, info, pk)
+            if not plan.allowed:
+                table, column, n = plan.blockers[0]
+                raise WriteError(
+                    f"{plan.label} is still referred to by {n} {table} row(s) ({table}.{column}): "
+                    "reassign or delete those first",
+                    {},
+                )
+            obj_key = {c.column: v for c, v in zip((info.columns[n] for n in info.primary_key), pk, strict=True)}
+            for table, fk in self._referrers(info):
+                if is_link_table(table) and fk.column in obj_key:
+                    self._write(session, info, lambda t=table, f=fk: session.execute(
+                        sa.delete(t).where(f.parent == obj_key[f.column])
+                    ))
+            result = self._write(session, info, lambda: session.execute(
+                sa.delete(info.table).where(_pk_condition(info, pk))
+            ))
+            if result.rowcount != 1:
+                session.rollback()
+                raise NotFoundError(f"{plan.label} was deleted meanwhile")
+            return plan
+
+        return await self._run(f"delete {info.name}", run, write=True)

@@ -1,0 +1,43 @@
+"""The embedded demo: a SQLite file built from `sample.db.sql` in the user's data directory.
+
+It is built on first use and kept, so that edits made in the demo persist between runs;
+`build(reset=True)` (the CLI's `--reset-demo`) starts it afresh.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from importlib.resources import files
+from pathlib import Path
+
+import platformdirs
+
+MODELS_MODULE = "tui_admin.demo.models"
+
+
+def sample_sql() -> str:
+    return files(__package__).joinpath("sample.db.sql").read_text(encoding="utf-8")
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_data_dir("sqladmin-tui", appauthor=False)) / "demo.db"
+
+
+def build(path: Path | None = None, *, reset: bool = False) -> Path:
+    """The demo database file, created from `sample.db.sql` if missing (or if `reset`). It is
+    written beside its final name and renamed, so an interrupted build never leaves half a file."""
+    path = path or default_path()
+    if path.exists() and not reset:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".building")
+    partial.unlink(missing_ok=True)
+    with sqlite3.connect(partial) as conn:
+        conn.executescript(sample_sql())
+    conn.close()
+    partial.replace(path)
+    return path
+
+
+def url(path: Path) -> str:
+    return f"sqlite:///{path}"

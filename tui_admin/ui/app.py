@@ -1,0 +1,107 @@
+"""`AdminApp`: the Textual application. It owns the Store; screens ask it for data through
+workers and render what comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from tui_admin.core.engine import EngineError, mask
+from tui_admin.core.registry import ConfigError, Registry
+from tui_admin.core.store import Store
+
+
+class AdminApp(App[None]):
+    """A terminal admin over `url` for the given models (table models and/or `ModelAdmin`
+    subclasses, or a `Registry`); with no models, the database's tables are reflected."""
+
+    CSS_PATH = "admin.tcss"
+    TITLE = "sqladmin-tui"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?"),
+    ]
+
+    def __init__(
+        self,
+        url: str,
+        models: Sequence[type] | Registry | None = None,
+        *,
+        read_only: bool = False,
+        title: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.read_only = read_only
+        self._models = models
+        self.store: Store | None = None
+        self.sub_title = title or mask(url)
+        if read_only:
+            self.sub_title += " (read-only)"
+
+    def on_mount(self) -> None:
+        from tui_admin.ui.screens.models import ModelsScreen
+
+        self.push_screen(ModelsScreen())
+        self.connect()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Open the database in a worker, so the first screen paints before the connection
+        (and, without models, the reflection) is done."""
+        try:
+            registry = self._models if isinstance(self._models, Registry) or self._models is None else Registry(
+                self._models
+            )
+            store = Store(self.url, registry, read_only=self.read_only)
+            await store.ping()
+            if registry is None:
+                await store.reflect()
+        except (ConfigError, EngineError) as exc:
+            self.exit(return_code=2, message=f"sqladmin-tui: {exc}")
+            return
+        except Exception as exc:  # a connection failure: say why, in one line, and stop
+            self.exit(return_code=1, message=f"sqladmin-tui: cannot open {mask(self.url)}: {_first_line(exc)}")
+            return
+        self.store = store
+        from tui_admin.ui.screens.models import ModelsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ModelsScreen):
+                screen.show_models()
+
+    def action_toggle_help(self) -> None:
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    async def action_quit(self) -> None:
+        """Quit, asking first if a form has unsaved changes."""
+        dirty = [s for s in self.screen_stack if getattr(s, "is_dirty", False)]
+        if not dirty:
+            self.exit()
+            return
+        from tui_admin.ui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("You have unsaved changes. Quit anyway?", yes="Quit"), answer)
+
+    async def on_unmount(self) -> None:
+        if self.store is not None:
+            await self.store.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    orig: Any = getattr(exc, "orig", None) or exc
+    text = str(orig).strip() or type(orig).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,42 @@
+"""What every admin screen shares: access to the Store, and worker failures shown, not raised."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tui_admin.core.errors import StoreError
+
+if TYPE_CHECKING:
+    from tui_admin.core.store import Store
+    from tui_admin.ui.app import AdminApp
+
+
+def describe(error: BaseException) -> str:
+    """One line a person can read: our own errors as they are, a driver's by its first line."""
+    if isinstance(error, StoreError):
+        return str(error)
+    orig: Any = getattr(error, "orig", None) or error
+    text = str(orig).strip() or type(orig).__name__
+    return f"{type(orig).__name__}: {text.splitlines()[0]}"
+
+
+class AdminScreen(Screen[Any]):
+    """A screen that reads through the Store. Its workers run with `exit_on_error=False`; a
+    failure becomes an error notification and the app stays usable."""
+
+    @property
+    def admin_app(self) -> AdminApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def store(self) -> Store:
+        store = self.admin_app.store
+        assert store is not None, "the Store is opened before any data screen is shown"
+        return store
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe(event.worker.error), title="Error", severity="error", timeout=8)

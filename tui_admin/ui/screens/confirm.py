@@ -1,0 +1,76 @@
+"""A yes/no question: `y` confirms, `n` or `escape` declines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+if TYPE_CHECKING:
+    from tui_admin.core.store import DeletePlan
+    from tui_admin.ui.screens.base import AdminScreen
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", allowed: bool = True) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+        self.allowed = allowed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Static(self.question, id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                if self.allowed:
+                    yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes")
+                yield Button(f"{self.no} (n)" if self.allowed else "Close (esc)", id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes and self.allowed)
+
+
+def delete_question(model: str, plan: DeletePlan) -> str:
+    """The confirmation text: what goes, and what else goes with it (or why it cannot go)."""
+    if not plan.allowed:
+        lines = [f"{model} “{plan.label}” cannot be deleted:"]
+        lines += [f"  {n} {table} row(s) refer to it ({table}.{column})" for table, column, n in plan.blockers]
+        lines.append("Reassign or delete those first.")
+        return "\n".join(lines)
+    lines = [f"Delete {model} “{plan.label}”?"]
+    lines += [f"  also removes its {n} link row(s) in {table}" for table, n in plan.links]
+    lines += [f"  the database also deletes {n} {table} row(s) (ON DELETE CASCADE)" for table, n in plan.cascades]
+    lines.append("This cannot be undone.")
+    return "\n".join(lines)
+
+
+def confirm_delete(screen: AdminScreen, model: str, pk: tuple[Any, ...], on_done: Callable[[], None]) -> None:
+    """Ask (naming the record and what goes with it), then delete in one transaction."""
+
+    async def run() -> None:
+        plan = await screen.store.delete_preview(model, pk)
+        dialog = ConfirmScreen(delete_question(model, plan), yes="Delete", allowed=plan.allowed)
+        if not await screen.app.push_screen_wait(dialog):
+            return
+        await screen.store.delete(model, pk)
+        screen.notify(f"Deleted {model} “{plan.label}”")
+        on_done()
+
+    screen.run_worker(run(), group="delete", exclusive=True, exit_on_error=False)

@@ -1,0 +1,160 @@
+"""Create and edit forms: one input per column, validated through the model's Create/Update
+schema on `ctrl+s`. Errors appear beside their fields (`#error-<field>`), what was typed stays,
+and nothing is written until every field is valid and the database accepts the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Label, Static
+
+from tui_admin.core.errors import ConflictError, WriteError
+from tui_admin.core.introspect import ColumnInfo, format_pk
+from tui_admin.core.schemas import (
+    GENERAL,
+    Mode,
+    Schemas,
+    ValidationFailed,
+    find_schemas,
+    form_columns,
+    parse_form,
+    to_form_value,
+)
+from tui_admin.ui.screens.base import AdminScreen, describe
+from tui_admin.ui.widgets.fields import field_value, field_widget
+
+
+class FormScreen(AdminScreen):
+    """Dismissed with the saved record's primary key, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, model: str, pk: tuple[Any, ...] | None = None) -> None:
+        super().__init__()
+        self.model = model
+        self.pk = pk
+        self.mode = Mode.CREATE if pk is None else Mode.UPDATE
+        self.admin = self.store.admin(model)
+        self.schemas: Schemas = find_schemas(self.admin)
+        self.columns: list[ColumnInfo] = form_columns(self.admin, self.schemas, self.mode)
+        self.original: dict[str, Any] = {}
+        self.initial: dict[str, Any] | None = None
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        title = f"New {self.model}" if self.pk is None else f"Edit {self.model} #{format_pk(self.pk)}"
+        yield Static(title, id="form-title", classes="screen-title")
+        yield Static("", id="form-error", classes="error hidden")
+        yield VerticalScroll(id="form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.prepare()
+
+    @work(exclusive=True, group="form", exit_on_error=False)
+    async def prepare(self) -> None:
+        """Load the record (edit) and the foreign-key choices, then build the inputs."""
+        values: dict[str, Any] = {c.name: c.default for c in self.columns}
+        if self.pk is not None:
+            record = await self.store.get(self.model, self.pk)
+            self.original = {c.name: getattr(record.obj, c.name) for c in self.columns}
+            values = dict(self.original)
+            self.query_one("#form-title", Static).update(
+                f"Edit {self.model} · {self.admin.info.label(record.obj)}"
+            )
+        choices: dict[str, list[tuple[Any, str]]] = {}
+        for col in self.columns:
+            if col.foreign_key is not None:
+                choices[col.name] = await self.store.choices(col.foreign_key.table)
+        rows = [self._row(col, to_form_value(col, values.get(col.name)), choices.get(col.name)) for col in self.columns]
+        form = self.query_one("#form", VerticalScroll)
+        await form.mount_all(rows)
+        self.initial = self._raw()
+        if self.columns:
+            self.query_one(f"#field-{self.columns[0].name}").focus()
+
+    def _row(self, col: ColumnInfo, value: Any, choices: list[tuple[Any, str]] | None) -> Horizontal:
+        marker = " *" if col.required else ""
+        hint = col.kind.value + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
+        return Horizontal(
+            Label(f"{col.name}{marker}\n[dim]{hint}[/]", classes="field-label"),
+            field_widget(col, value, choices),
+            Static("", id=f"error-{col.name}", classes="field-error"),
+            classes="form-row",
+        )
+
+    def _raw(self) -> dict[str, Any]:
+        return {c.name: field_value(self.query_one(f"#field-{c.name}")) for c in self.columns}
+
+    @property
+    def is_dirty(self) -> bool:
+        return self.initial is not None and self._raw() != self.initial
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for col in self.columns:
+            self.query_one(f"#error-{col.name}", Static).update(errors.get(col.name, ""))
+        general = errors.get(GENERAL, "")
+        unplaced = [f"{k}: {v}" for k, v in errors.items() if k != GENERAL and k not in {c.name for c in self.columns}]
+        message = "\n".join(filter(None, [general, *unplaced]))
+        box = self.query_one("#form-error", Static)
+        box.update(message)
+        box.set_class(not message, "hidden")
+        first = next((c.name for c in self.columns if c.name in errors), None)
+        if first is not None:
+            self.query_one(f"#field-{first}").focus()
+
+    def action_save(self) -> None:
+        if self.initial is None or self.saving:
+            return
+        try:
+            values = parse_form(self.admin, self.schemas, self.mode, self._raw(), self.original if self.pk else None)
+        except ValidationFailed as failed:
+            self.show_errors(failed.errors)
+            return
+        self.show_errors({})
+        self.save(values)
+
+    @work(exclusive=True, group="save", exit_on_error=False)
+    async def save(self, values: dict[str, Any]) -> None:
+        self.saving = True
+        try:
+            if self.pk is None:
+                pk = await self.store.create(self.model, values)
+            else:
+                await self.store.update(self.model, self.pk, values, self.original)
+                pk = self.pk
+        except ConflictError as exc:
+            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
+            self.show_errors({GENERAL: f"{exc}. Changed meanwhile: {changed}. Reopen the record to edit it again."})
+            return
+        except WriteError as exc:
+            self.show_errors(exc.field_errors or {GENERAL: str(exc)})
+            return
+        except Exception as exc:  # connection lost, read-only, …: the form stays, with its input
+            self.show_errors({GENERAL: describe(exc)})
+            return
+        finally:
+            self.saving = False
+        self.initial = None
+        self.notify(f"Saved {self.model} #{format_pk(pk)}")
+        self.dismiss(pk)
+
+    def action_cancel(self) -> None:
+        if not self.is_dirty:
+            self.dismiss(None)
+            return
+        from tui_admin.ui.screens.confirm import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard your changes?", yes="Discard", no="Keep editing"), answer)

@@ -1,0 +1,297 @@
+"""The record list of one model: a window of rows over a keyset-paged query.
+
+The table holds at most `WINDOW` rows. Moving near an edge fetches the next page in that
+direction and drops rows at the other end; `home`/`end` load the first or last page of the whole
+list. The count runs after the first page is on screen and is cancelled when the view changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui_admin.core.format import display, shorten
+from tui_admin.core.query import ListQuery, cursor_of
+from tui_admin.core.store import Labels
+from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.widgets.record_table import RecordTable
+
+WINDOW = 300
+CELL_WIDTH = 40
+SEARCH_DEBOUNCE = 0.25
+NULL = Text("∅", style="dim")
+
+
+class ListScreen(AdminScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open"),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("s", "sort", "Sort"),
+        Binding("f", "filter", "Filter"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, model: str) -> None:
+        super().__init__()
+        self.model = model
+        self.admin = self.store.admin(model)
+        self.query_state = ListQuery(model)
+        self.columns = self.admin.list_columns
+        self.rows: list[Any] = []
+        self.labels: Labels = {}
+        self.more_before = False
+        self.more_after = False
+        self.total: int | None = None
+        self._search_timer: Timer | None = None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.model, id="list-title", classes="screen-title")
+        fields = ", ".join(self.admin.searchable) or "nothing"
+        yield Input(placeholder=f"search {fields}  (^prefix  =exact)", id="search", classes="hidden")
+        table = RecordTable(id="records", cursor_type="cell", zebra_stripes=True)
+        for name in self.columns:
+            table.add_column(name, key=name)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RecordTable).focus()
+        self.load("first")
+
+    def on_screen_resume(self) -> None:
+        """Back from a detail or form: the rows may have changed; reload the window in place."""
+        if self.rows:
+            self.load("reload")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        writable = not self.store.read_only
+        rules = {
+            "new": writable and self.admin.can_create,
+            "edit": writable and self.admin.can_edit,
+            "delete": writable and self.admin.can_delete,
+        }
+        return rules.get(action, True)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def load(self, mode: Literal["first", "last", "down", "up", "reload"]) -> None:
+        q, size, store = self.query_state, self.admin.page_size, self.store
+        table = self.query_one(RecordTable)
+        if mode == "first" or (mode == "reload" and not self.rows):
+            page = await store.page(q, limit=size)
+            self._replace(page.rows, page.labels, before=False, after=page.has_more, cursor=0)
+            self.count()
+        elif mode == "last":
+            page = await store.page(q, from_end=True, limit=size)
+            self._replace(page.rows, page.labels, before=page.has_more, after=False, cursor=len(page.rows) - 1)
+        elif mode == "reload":
+            keep = max(len(self.rows), size)
+            page = await store.page(q, start=cursor_of(self.admin, q, self.rows[0]), limit=keep)
+            self._replace(page.rows, page.labels, before=self.more_before, after=page.has_more, cursor=table.cursor_row)
+            self.count()
+        elif mode == "down" and self.more_after and self.rows:
+            page = await store.page(q, after=cursor_of(self.admin, q, self.rows[-1]), limit=size)
+            self._merge_labels(page.labels)
+            rows = self.rows + page.rows
+            self.more_after = page.has_more
+            drop = max(len(rows) - WINDOW, 0)
+            if drop:
+                self._replace(rows[drop:], {}, before=True, after=page.has_more, cursor=table.cursor_row - drop)
+            else:
+                self.rows = rows
+                table.add_rows([self._cells(r) for r in page.rows])
+        elif mode == "up" and self.more_before and self.rows:
+            page = await store.page(q, before=cursor_of(self.admin, q, self.rows[0]), limit=size)
+            self._merge_labels(page.labels)
+            rows = page.rows + self.rows
+            keep = rows[:WINDOW]
+            self._replace(keep, {}, before=page.has_more, after=self.more_after or len(rows) > WINDOW,
+                          cursor=table.cursor_row + len(page.rows))
+        self._update_title()
+
+    @work(exclusive=True, group="count", exit_on_error=False)
+    async def count(self) -> None:
+        self.total = None
+        self._update_title()
+        self.total = await self.store.count(self.query_state)
+        self._update_title()
+
+    def _merge_labels(self, labels: Labels) -> None:
+        for name, mapping in labels.items():
+            self.labels.setdefault(name, {}).update(mapping)
+
+    def _replace(self, rows: list[Any], labels: Labels, *, before: bool, after: bool, cursor: int) -> None:
+        """Show `rows` as the window, keeping the cursor's column and putting it on row `cursor`."""
+        if labels:
+            self.labels = {}
+            self._merge_labels(labels)
+        self.rows, self.more_before, self.more_after = rows, before, after
+        table = self.query_one(RecordTable)
+        column = table.cursor_column
+        with self.app.batch_update():
+            table.clear()
+            table.add_rows([self._cells(r) for r in rows])
+            if rows:
+                table.move_cursor(row=min(max(cursor, 0), len(rows) - 1), column=column, animate=False)
+
+    def _cells(self, obj: Any) -> list[Any]:
+        cells: list[Any] = []
+        for name in self.columns:
+            text = display(self.admin.info.columns[name], getattr(obj, name), self.labels.get(name))
+            cells.append(NULL if text is None else shorten(text, CELL_WIDTH))
+        return cells
+
+    def _update_title(self) -> None:
+        q = self.query_state
+        parts = [self.model]
+        if self.total is not None:
+            parts.append(f"{self.total:,} row{'s' if self.total != 1 else ''}")
+        elif self.rows or self.more_after:
+            parts.append("counting…")
+        sort = q.sort[0] if q.sort else None
+        parts.append(f"sorted by {sort.field if sort else ', '.join(self.admin.info.primary_key)} "
+                     f"{'↓' if sort and sort.descending else '↑'}")
+        if q.search.strip():
+            parts.append(f"search “{q.search.strip()}”")
+        for name, value in q.filters:
+            parts.append(f"{name} = {'NULL' if value is None else value}")
+        self.query_one("#list-title", Static).update(" · ".join(parts))
+
+    def _set_query(self, query: ListQuery) -> None:
+        self.query_state = query
+        self.total = None
+        self.load("first")
+
+    # -- events -------------------------------------------------------------------------------
+
+    @on(RecordTable.NearEdge)
+    def _near_edge(self, event: RecordTable.NearEdge) -> None:
+        if event.edge == "bottom" and self.more_after:
+            self.load("down")
+        elif event.edge == "top" and self.more_before:
+            self.load("up")
+
+    @on(RecordTable.Jump)
+    def _jump(self, event: RecordTable.Jump) -> None:
+        table = self.query_one(RecordTable)
+        if event.to == "first":
+            if self.more_before:
+                self.load("first")
+            else:
+                table.move_cursor(row=0, animate=False)
+        elif self.more_after:
+            self.load("last")
+        else:
+            table.move_cursor(row=table.row_count - 1, animate=False)
+
+    @on(DataTable.CellSelected, "#records")
+    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = event.value
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._apply_search(text))
+
+    def _apply_search(self, text: str) -> None:
+        if text != self.query_state.search:
+            self._set_query(self.query_state.searching(text))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._apply_search(event.value)
+        self.query_one(RecordTable).focus()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _current(self) -> Any | None:
+        table = self.query_one(RecordTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _current_pk(self) -> tuple[Any, ...] | None:
+        obj = self._current()
+        return None if obj is None else self.admin.info.pk_of(obj)
+
+    def action_open(self) -> None:
+        pk = self._current_pk()
+        if pk is not None:
+            from tui_admin.ui.screens.detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(self.model, pk))
+
+    def _open_form(self, pk: tuple[Any, ...] | None) -> None:
+        from tui_admin.ui.screens.detail import DetailScreen
+        from tui_admin.ui.screens.form import FormScreen
+
+        def saved(new_pk: tuple[Any, ...] | None) -> None:
+            if new_pk is not None:
+                self.app.push_screen(DetailScreen(self.model, new_pk))
+
+        self.app.push_screen(FormScreen(self.model, pk), saved)
+
+    def action_new(self) -> None:
+        self._open_form(None)
+
+    def action_edit(self) -> None:
+        pk = self._current_pk()
+        if pk is not None:
+            self._open_form(pk)
+
+    def action_delete(self) -> None:
+        pk = self._current_pk()
+        if pk is not None:
+            from tui_admin.ui.screens.confirm import confirm_delete
+
+            confirm_delete(self, self.model, pk, on_done=lambda: self.load("reload"))
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_sort(self) -> None:
+        table = self.query_one(RecordTable)
+        field = self.columns[table.cursor_column]
+        if field not in self.admin.sortable:
+            self.notify(f"{self.model} cannot be sorted by {field}", severity="warning")
+            return
+        self._set_query(self.query_state.sorted_by(field))
+
+    def action_filter(self) -> None:
+        obj = self._current()
+        if obj is None:
+            return
+        field = self.columns[self.query_one(RecordTable).cursor_column]
+        self._set_query(self.query_state.filtered(field, getattr(obj, field)))
+
+    def action_refresh(self) -> None:
+        self.load("reload")
+
+    def action_back(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            box.add_class("hidden")
+            self._apply_search("")
+            self.query_one(RecordTable).focus()
+            return
+        self.app.pop_screen()

@@ -1,0 +1,67 @@
+"""The home screen: every registered model with its row count."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui_admin.ui.screens.base import AdminScreen
+
+
+class ModelsScreen(AdminScreen):
+    BINDINGS = [Binding("enter", "open", "Open", show=True), Binding("r", "refresh", "Refresh")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Connecting…", id="models-title", classes="screen-title")
+        table: DataTable[str] = DataTable(id="models", cursor_type="row", zebra_stripes=True)
+        table.add_column("Model", key="model")
+        table.add_column("Table", key="table")
+        table.add_column("Rows", key="rows")
+        yield table
+        yield Footer()
+
+    def show_models(self) -> None:
+        """Called once the Store is open: list the models at once, counts follow."""
+        table = self.query_one("#models", DataTable)
+        table.clear()
+        registry = self.store.registry
+        for admin in registry:
+            info = admin.info
+            kind = " (link)" if info.is_link else ""
+            table.add_row(info.name, info.table_name + kind, "…", key=info.name)
+        skipped = getattr(self.store, "skipped_tables", [])
+        note = f" · not shown: {'; '.join(skipped)}" if skipped else ""
+        self.query_one("#models-title", Static).update(f"{len(registry)} models{note}")
+        table.focus()
+        self.load_counts()
+
+    @work(exclusive=True, group="counts", exit_on_error=False)
+    async def load_counts(self) -> None:
+        counts = await self.store.counts([a.info.name for a in self.store.registry])
+        table = self.query_one("#models", DataTable)
+        for name, n in counts.items():
+            table.update_cell(name, "rows", f"{n:,}")
+
+    def _selected(self) -> str | None:
+        table = self.query_one("#models", DataTable)
+        if self.admin_app.store is None or table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        name = self._selected()
+        if name is not None:
+            from tui_admin.ui.screens.list import ListScreen
+
+            self.app.push_screen(ListScreen(name))
+
+    def action_refresh(self) -> None:
+        if self.admin_app.store is not None:
+            self.load_counts()

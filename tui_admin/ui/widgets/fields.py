@@ -1,0 +1,66 @@
+"""One form widget per column kind, and reading its value back as form input.
+
+Numbers, dates and UUIDs are plain text inputs on purpose: what the user typed is validated by the
+model's schema on save and any error is shown beside the field, in the schema's own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, TextArea
+
+from tui_admin.core.introspect import ColumnInfo, Kind
+
+PLACEHOLDERS = {
+    Kind.INTEGER: "whole number",
+    Kind.FLOAT: "number",
+    Kind.DECIMAL: "decimal number",
+    Kind.DATE: "YYYY-MM-DD",
+    Kind.DATETIME: "YYYY-MM-DD HH:MM[:SS][+HH:MM]",
+    Kind.TIME: "HH:MM[:SS]",
+    Kind.UUID: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+}
+
+
+def field_widget(col: ColumnInfo, value: Any, choices: list[tuple[Any, str]] | None = None) -> Widget:
+    """The input for `col`, holding `value` (already in form form: see `schemas.to_form_value`).
+    `choices` are (key, label) pairs for a foreign key."""
+    wid = f"field-{col.name}"
+    if col.foreign_key is not None and choices is not None:
+        options = [(label, key) for key, label in choices]
+        if value is not None and value not in {key for key, _ in choices}:
+            options.insert(0, (f"#{value}", value))
+        return Select(options, id=wid, allow_blank=col.nullable, prompt="(none)",
+                      value=value if value is not None else Select.NULL)
+    if col.kind is Kind.BOOL and not col.nullable:
+        return Checkbox(col.name, value=bool(value), id=wid)
+    if col.kind is Kind.BOOL:
+        options = [("true", True), ("false", False)]
+        return Select(options, id=wid, prompt="(NULL)", value=Select.NULL if value is None else value)
+    if col.kind is Kind.ENUM:
+        options = [(str(getattr(c, "value", c)), c) for c in col.choices]
+        return Select(options, id=wid, allow_blank=col.nullable, prompt="(NULL)",
+                      value=Select.NULL if value is None else value)
+    if col.kind is Kind.JSON:
+        return TextArea(value or "", id=wid, classes="json-field", soft_wrap=True)
+    placeholder = PLACEHOLDERS.get(col.kind, "")
+    if col.max_length:
+        placeholder = f"up to {col.max_length} characters"
+    if col.nullable:
+        placeholder = (placeholder + " · empty = NULL").lstrip(" ·")
+    return Input(value or "", id=wid, placeholder=placeholder, select_on_focus=False)
+
+
+def field_value(widget: Widget) -> Any:
+    """The widget's current value as form input: text, a bool, or a selected key (None when blank)."""
+    if isinstance(widget, Select):
+        return None if widget.value is Select.NULL else widget.value
+    if isinstance(widget, Checkbox):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Input):
+        return widget.value
+    raise TypeError(f"not a form field widget: {widget!r}")
