@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--reset-demo only applies to the embedded demo (no DATABASE_URL)")
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
-    from tui_admin.core.engine import EngineError
+    from tui_admin.core.engine import EngineError, check
     from tui_admin.core.registry import ConfigError, Registry
 
     title = None
@@ -98,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             registry: Registry | None = Registry.from_module(demo.MODELS_MODULE)
             title = f"demo · {path}"
         else:
+            check(url)
             registry = Registry.from_module(args.models) if args.models else None
     except (ConfigError, EngineError) as exc:
         print(f"sqladmin-tui: error: {exc}", file=sys.stderr)
@@ -107,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = AdminApp(url, registry, read_only=args.read_only, title=title)
     app.run()
+    if app.startup_error:
+        print(f"sqladmin-tui: error: {app.startup_error}", file=sys.stderr)
     return app.return_code or 0
 
 

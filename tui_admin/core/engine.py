@@ -53,6 +53,28 @@ def is_async(url: URL) -> bool:
         raise EngineError(f"unknown database dialect in {mask(url)}: {exc}") from None
 
 
+def _missing_driver(url: URL, exc: ImportError) -> EngineError:
+    module = (exc.name or str(exc)).split(".")[0]
+    extra = DRIVER_EXTRAS.get(module)
+    hint = f"pip install 'sqladmin-tui[{extra}]'" if extra else f"pip install {module}"
+    return EngineError(f"the driver for {mask(url)} is not installed ({module}): {hint}")
+
+
+def check(url: str | URL) -> URL:
+    """Parse the URL and load its dialect and driver, without connecting: a typo or a missing
+    driver is reported before any screen is drawn."""
+    parsed = parse(url)
+    try:
+        dialect = parsed.get_dialect()
+    except sa.exc.NoSuchModuleError as exc:
+        raise EngineError(f"unknown database dialect in {mask(parsed)}: {exc}") from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        raise _missing_driver(parsed, exc) from None
+    return parsed
+
+
 def _sqlite_read_only(url: URL) -> URL:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
@@ -94,9 +116,6 @@ def make_engine(url: str | URL, *, read_only: bool = False) -> sa.Engine | Any:
         else:
             engine = sync_engine = sa.create_engine(parsed, **kwargs)
     except ImportError as exc:
-        module = (exc.name or str(exc)).split(".")[0]
-        extra = DRIVER_EXTRAS.get(module)
-        hint = f"pip install 'sqladmin-tui[{extra}]'" if extra else f"pip install {module}"
-        raise EngineError(f"the driver for {mask(parsed)} is not installed ({module}): {hint}") from None
+        raise _missing_driver(parsed, exc) from None
     sa.event.listen(sync_engine, "connect", _on_connect(backend, read_only))
     return engine

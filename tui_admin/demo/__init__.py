@@ -41,3 +41,30 @@ def build(path: Path | None = None, *, reset: bool = False) -> Path:
 
 def url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def install(url: str) -> None:
+    """Create the demo tables on any database (from the models) and load the sample rows (the
+    INSERT statements of `sample.db.sql`, which are plain SQL). Existing demo tables are replaced.
+    PostgreSQL sequences are moved past the inserted ids, so the next insert gets a fresh one."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    from tui_admin.demo import models
+
+    engine = sa.create_engine(url)
+    tables = [models.Team.__table__, models.Hero.__table__, models.HeroTeamLink.__table__]
+    inserts = [s.strip() for s in sample_sql().split(";\n") if s.strip().startswith("INSERT")]
+    try:
+        SQLModel.metadata.drop_all(engine, tables=tables)
+        SQLModel.metadata.create_all(engine, tables=tables)
+        with engine.begin() as conn:
+            for statement in inserts:
+                conn.exec_driver_sql(statement)
+            if engine.dialect.name == "postgresql":
+                for table in ("team", "hero"):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
+    finally:
+        engine.dispose()

@@ -39,6 +39,8 @@ class AdminApp(App[None]):
         self.read_only = read_only
         self._models = models
         self.store: Store | None = None
+        #: Why the database could not be opened (the app then exits with a non-zero code).
+        self.startup_error: str | None = None
         self.sub_title = title or mask(url)
         if read_only:
             self.sub_title += " (read-only)"
@@ -62,10 +64,10 @@ class AdminApp(App[None]):
             if registry is None:
                 await store.reflect()
         except (ConfigError, EngineError) as exc:
-            self.exit(return_code=2, message=f"sqladmin-tui: {exc}")
+            self._fail(str(exc), 2)
             return
         except Exception as exc:  # a connection failure: say why, in one line, and stop
-            self.exit(return_code=1, message=f"sqladmin-tui: cannot open {mask(self.url)}: {_first_line(exc)}")
+            self._fail(f"cannot open {mask(self.url)}: {_first_line(exc)}", 1)
             return
         self.store = store
         from tui_admin.ui.screens.models import ModelsScreen
@@ -73,6 +75,11 @@ class AdminApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, ModelsScreen):
                 screen.show_models()
+
+    def _fail(self, message: str, code: int) -> None:
+        """Stop with `message` for the caller to print (the CLI writes it to stderr, unwrapped)."""
+        self.startup_error = message
+        self.call_after_refresh(self.exit, None, code)
 
     def action_toggle_help(self) -> None:
         from textual.widgets import HelpPanel
@@ -102,6 +109,7 @@ class AdminApp(App[None]):
 
 
 def _first_line(exc: BaseException) -> str:
+    """The driver's reason on one line (psycopg and others spread it over several)."""
     orig: Any = getattr(exc, "orig", None) or exc
-    text = str(orig).strip() or type(orig).__name__
-    return text.splitlines()[0]
+    text = " ".join(line.strip() for line in str(orig).strip().splitlines() if line.strip())
+    return text or type(orig).__name__

@@ -14,13 +14,13 @@ from tui_admin.core.format import display
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import Record
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.widgets.record_table import OpenTable
 
 NULL = Text("∅ NULL", style="dim")
 
 
 class DetailScreen(AdminScreen):
     BINDINGS = [
-        Binding("enter", "follow", "Follow"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
         Binding("r", "refresh", "Refresh"),
@@ -37,7 +37,7 @@ class DetailScreen(AdminScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"{self.model} #{format_pk(self.pk)}", id="detail-title", classes="screen-title")
-        table: DataTable[Any] = DataTable(id="fields", cursor_type="row", zebra_stripes=True)
+        table = OpenTable(id="fields", cursor_type="row", zebra_stripes=True)
         table.add_column("Field", key="field")
         table.add_column("Value", key="value")
         yield table

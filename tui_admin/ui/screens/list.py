@@ -30,7 +30,6 @@ NULL = Text("∅", style="dim")
 
 class ListScreen(AdminScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open"),
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),

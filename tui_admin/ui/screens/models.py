@@ -8,15 +8,16 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.widgets.record_table import OpenTable
 
 
 class ModelsScreen(AdminScreen):
-    BINDINGS = [Binding("enter", "open", "Open", show=True), Binding("r", "refresh", "Refresh")]
+    BINDINGS = [Binding("r", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Connecting…", id="models-title", classes="screen-title")
-        table: DataTable[str] = DataTable(id="models", cursor_type="row", zebra_stripes=True)
+        table = OpenTable(id="models", cursor_type="row", zebra_stripes=True)
         table.add_column("Model", key="model")
         table.add_column("Table", key="table")
         table.add_column("Rows", key="rows")

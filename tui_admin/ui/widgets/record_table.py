@@ -18,7 +18,13 @@ from textual.widgets import DataTable
 PREFETCH_MARGIN = 20
 
 
-class RecordTable(DataTable[object]):
+class OpenTable(DataTable[object]):
+    """A DataTable whose `enter` is listed in the footer as "Open"."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+
+
+class RecordTable(OpenTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
