@@ -50,7 +50,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     ("not_null", re.compile(r"NOT NULL constraint failed: ([\w.]+)"), "Required"),
     ("check", re.compile(r"CHECK constraint failed: (\w+)"), "Not allowed by a CHECK constraint"),
     ("foreign_key", re.compile(r"FOREIGN KEY constraint failed()"), "Refers to a record that does not exist"),
-    # PostgreSQL (psycopg and asyncpg word these the same)
+    # PostgreSQL (asyncpg's DETAIL line is added by `explain`)
     ("unique", re.compile(r'duplicate key value violates unique constraint.*?Key \(([^)]+)\)', re.S),
      "Already used by another record"),
     ("not_null", re.compile(r'null value in column "(\w+)"'), "Required"),
@@ -84,6 +84,11 @@ def _fields_named(info: ModelInfo, names: str) -> list[str]:
 def explain(exc: sa.exc.DBAPIError, info: ModelInfo) -> WriteError:
     """A constraint violation as field errors (or one general message)."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
+    # asyncpg keeps PostgreSQL's DETAIL line ("Key (team_id)=(999) is not present …"), the one that
+    # names the column, out of str(); psycopg includes it. Add it so both read the same.
+    detail = getattr(exc.orig, "detail", None)
+    if isinstance(detail, str) and detail and detail not in text:
+        text = f"{text}\nDETAIL:  {detail}"
     for kind, pattern, message in _PATTERNS:
         match = pattern.search(text)
         if match is None:

@@ -111,6 +111,11 @@ class RelationInfo:
     link_extra_columns: tuple[str, ...] = ()
     to_link_model: bool = False  # a one-to-many whose target is a link (association) model
     prop: RelationshipProperty[Any] | None = field(default=None, repr=False, compare=False)
+    #: (attribute of this model, column it must equal on the target, or on the link table for a
+    #: many-to-many): how to find the related rows of one record without touching the relationship.
+    parent_pairs: tuple[tuple[str, sa.Column[Any]], ...] = field(default=(), repr=False, compare=False)
+    #: For a many-to-many: (target column, link-table column) pairs that join the link to the target.
+    target_pairs: tuple[tuple[sa.Column[Any], sa.Column[Any]], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def to_many(self) -> bool:
@@ -268,6 +273,13 @@ def _relation_info(rel: RelationshipProperty[Any], link_tables: dict[sa.Table, t
         remote = tuple(_attr_key(target_mapper, rc) for _, rc in pairs)
         extra = ()
     target_table = target_mapper.local_table
+    # synchronize_pairs are (referenced column, referencing column): parent first for one-to-many
+    # and many-to-many, target first for many-to-one.
+    if direction is Direction.MANY_TO_ONE:
+        parent_pairs = tuple((_attr_key(rel.parent, fk), pk) for pk, fk in rel.synchronize_pairs)
+    else:
+        parent_pairs = tuple((_attr_key(rel.parent, pk), fk) for pk, fk in rel.synchronize_pairs)
+    target_pairs = tuple(rel.secondary_synchronize_pairs or ())
     return RelationInfo(
         name=rel.key,
         direction=direction,
@@ -280,6 +292,8 @@ def _relation_info(rel: RelationshipProperty[Any], link_tables: dict[sa.Table, t
         link_extra_columns=extra,
         to_link_model=direction is Direction.ONE_TO_MANY and target_table in link_tables,
         prop=rel,
+        parent_pairs=parent_pairs,
+        target_pairs=target_pairs,  # type: ignore[arg-type]
     )
 
 
@@ -328,7 +342,9 @@ def introspect(
     primary_key = tuple(_attr_key(mapper, c) for c in mapper.primary_key)
     links = link_tables or {}
     relationships = {rel.key: _relation_info(rel, links) for rel in mapper.relationships}
-    label_field = label if isinstance(label, str) else default_label_field(columns)
+    link = is_link_table(table)
+    # A link row is named by its keys ("HeroTeamLink #1, 2"), not by a payload column like `role`.
+    label_field = label if isinstance(label, str) else None if link else default_label_field(columns)
     return ModelInfo(
         name=name or model.__name__,
         model=model,
@@ -337,6 +353,6 @@ def introspect(
         primary_key=primary_key,
         relationships=relationships,
         label_field=label_field,
-        is_link=is_link_table(table),
+        is_link=link,
         label_function=label if callable(label) else None,
     )

@@ -19,7 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from tui_admin.core.introspect import ModelInfo
 from tui_admin.core.registry import ConfigError, ModelAdmin
+from tui_admin.core.related import Via, via_condition
 
 LIKE_ESCAPE = "/"
 
@@ -38,6 +40,7 @@ class ListQuery:
     sort: tuple[SortKey, ...] = ()
     search: str = ""
     filters: tuple[tuple[str, Any], ...] = ()
+    via: Via | None = None  # only the rows related to one record (a relation's full list)
 
     def sorted_by(self, field: str) -> ListQuery:
         """Sort by `field`; asked again for the same field, reverse it."""
@@ -155,9 +158,17 @@ def search_condition(admin: ModelAdmin, text: str, dialect: Dialect) -> sa.Colum
     return sa.or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
 
 
-def where_clause(admin: ModelAdmin, query: ListQuery, dialect: Dialect) -> list[sa.ColumnElement[bool]]:
+def where_clause(
+    admin: ModelAdmin, query: ListQuery, dialect: Dialect, parent: ModelInfo | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """The list's WHERE: its filters, its search, and (with `parent`, the model `query.via` names)
+    the restriction to one record's relation."""
     info = admin.info
     conditions: list[sa.ColumnElement[bool]] = []
+    if query.via is not None:
+        if parent is None:
+            raise ConfigError(f"{query.via.model} is needed to list its {query.via.relation}")
+        conditions.append(via_condition(parent, query.via, info))
     for name, value in query.filters:
         if name not in info.columns:
             raise ConfigError(f"{info.name} has no column {name!r} to filter on")
@@ -178,13 +189,14 @@ def page_select(
     before: Sequence[Any] | None = None,
     from_end: bool = False,
     limit: int,
+    parent: ModelInfo | None = None,
 ) -> sa.Select[Any]:
     """One page: the `limit` rows after `after`, from `start` on (that row included), before
     `before`, or at the end (`from_end`). Pages read backwards (`before`, `from_end`) come out in
     reverse order; the Store flips them."""
     cols = order_columns(admin, query)
     reverse = before is not None or from_end
-    stmt = sa.select(admin.info.model).where(*where_clause(admin, query, dialect))
+    stmt = sa.select(admin.info.model).where(*where_clause(admin, query, dialect, parent))
     nulls_largest = nulls_sort_largest(dialect)
     if after is not None or start is not None:
         cursor = after if after is not None else start
@@ -195,9 +207,13 @@ def page_select(
     return stmt.order_by(*order).limit(limit)
 
 
-def count_select(admin: ModelAdmin, query: ListQuery, dialect: Dialect) -> sa.Select[Any]:
+def count_select(
+    admin: ModelAdmin, query: ListQuery, dialect: Dialect, parent: ModelInfo | None = None
+) -> sa.Select[Any]:
     """A plain `count(*)` with the list's WHERE and nothing else: no ORDER BY, no subquery."""
-    return sa.select(sa.func.count()).select_from(admin.info.table).where(*where_clause(admin, query, dialect))
+    return sa.select(sa.func.count()).select_from(admin.info.table).where(
+        *where_clause(admin, query, dialect, parent)
+    )
 
 
 def cursor_of(admin: ModelAdmin, query: ListQuery, obj: Any) -> tuple[Any, ...]:

@@ -73,7 +73,9 @@ class ModelAdmin:
         """Raise `ConfigError` naming the first option that refers to something the model lacks."""
         fields = set(self.info.columns)
         for option in ("column_list", "column_searchable_list", "column_sortable_list", "form_columns"):
-            unknown = [n for n in getattr(self, option) or () if n not in fields]
+            # A list may also show relations: a to-one by its label, a to-many by its count.
+            allowed = fields | set(self.info.relationships) if option == "column_list" else fields
+            unknown = [n for n in getattr(self, option) or () if n not in allowed]
             if unknown:
                 raise ConfigError(
                     f"{type(self).__name__}.{option}: {', '.join(map(repr, unknown))} "

@@ -164,12 +164,13 @@ def _preprocess(col: ColumnInfo, raw: Any) -> tuple[bool, Any]:
 
 
 def _check_timezone(col: ColumnInfo, value: Any) -> Any:
-    """A tz-aware column gets an aware value (naive input is taken as UTC); a naive column refuses
-    an offset rather than silently converting it."""
+    """A tz-aware column gets an aware value in UTC (naive input is taken as UTC); a naive column
+    refuses an offset rather than silently converting it. UTC because SQLite and MySQL keep no
+    offset: they would store the wall-clock time of whatever offset was typed, another instant."""
     if col.kind is not Kind.DATETIME or not isinstance(value, dt.datetime):
         return value
-    if col.timezone and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
+    if col.timezone:
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     if not col.timezone and value.tzinfo is not None:
         raise ValueError("This column stores no time zone: enter a time without an offset")
     return value
@@ -205,9 +206,11 @@ def parse_form(
         validated = schema.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = err["loc"][0] if err["loc"] else GENERAL
-            key = str(loc) if str(loc) in raw else GENERAL
-            errors.setdefault(key, _message(err))
+            loc = str(err["loc"][0]) if err["loc"] else GENERAL
+            if loc in raw or loc == GENERAL:
+                errors.setdefault(loc, _message(err))
+            else:  # a field the form does not show: the form-wide message must say which one
+                errors.setdefault(GENERAL, f"{loc}: {_message(err)}")
         raise ValidationFailed(errors) from None
     if errors:
         raise ValidationFailed(errors)

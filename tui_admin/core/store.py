@@ -15,15 +15,31 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, raiseload
+from sqlalchemy.orm import Session, joinedload, raiseload
 
 from tui_admin.core.engine import make_engine, mask, parse
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError, explain
-from tui_admin.core.introspect import Kind, ModelInfo, format_pk, is_link_table
-from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select
+from tui_admin.core.introspect import (
+    ColumnInfo,
+    ForeignKeyInfo,
+    Kind,
+    ModelInfo,
+    RelationInfo,
+    format_pk,
+    is_link_table,
+)
+from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select, search_condition
 from tui_admin.core.querylog import ACTION_KEY, QueryLog
 from tui_admin.core.reflect import map_tables
 from tui_admin.core.registry import ModelAdmin, Registry
+from tui_admin.core.related import (
+    candidates_select,
+    detail_relations,
+    link_table,
+    parent_values,
+    related_count,
+    related_select,
+)
 
 T = TypeVar("T")
 Labels = dict[str, dict[Any, str]]  # foreign-key field → {key value: label of the record it names}
@@ -39,12 +55,55 @@ class Page:
     has_more: bool
     first: tuple[Any, ...] | None = None  # keyset cursor of the first row
     last: tuple[Any, ...] | None = None
+    counts: dict[str, dict[tuple[Any, ...], int]] = field(default_factory=dict)  # to-many column → pk → n
 
 
 @dataclass
 class Record:
     obj: Any
     labels: Labels
+
+
+@dataclass
+class RelatedRow:
+    obj: Any  # the related record
+    link: dict[str, Any]  # for a many-to-many, the link row's own columns (e.g. role)
+
+
+@dataclass
+class RelatedPage:
+    relation: str
+    rows: list[RelatedRow]
+    total: int
+    has_more: bool
+
+
+@dataclass
+class Detail:
+    """A record with its to-one labels and the first page of each to-many relation."""
+
+    record: Record
+    related: dict[str, RelatedPage]
+
+
+@dataclass
+class LinkChange:
+    """One link row to add (its own column values) or to change (new values, and the values it
+    held when loaded: the change is refused if someone else changed them meanwhile)."""
+
+    target: tuple[Any, ...]
+    values: dict[str, Any] = field(default_factory=dict)
+    original: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LinkDiff:
+    add: list[LinkChange] = field(default_factory=list)
+    remove: list[tuple[Any, ...]] = field(default_factory=list)
+    change: list[LinkChange] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove or self.change)
 
 
 @dataclass
@@ -65,6 +124,17 @@ def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
     if len(pk) != len(info.primary_key):
         raise NotFoundError(f"{info.name}: a key has {len(info.primary_key)} part(s), got {len(pk)}")
     return sa.and_(*(info.columns[n].column == v for n, v in zip(info.primary_key, pk, strict=True)))
+
+
+def _still_holds(col: ColumnInfo, value: Any) -> sa.ColumnElement[bool]:
+    """The column still holds `value`, read when the form was opened. A float is compared within
+    single precision: MySQL's FLOAT is 4 bytes and hands back its shortest decimal text, which is
+    not bit-equal to the value it holds, so `=` would report a conflict on every float edit."""
+    if value is None:
+        return col.column.is_(None)
+    if col.kind is Kind.FLOAT:
+        return sa.func.abs(col.column - value) <= abs(value) * 1e-6
+    return col.column == value
 
 
 class Store:
@@ -174,12 +244,13 @@ class Store:
 
         return await self._run("count models", run)
 
+    def _parent(self, query: ListQuery) -> ModelInfo | None:
+        return self.admin(query.via.model).info if query.via is not None else None
+
     async def count(self, query: ListQuery) -> int:
         admin = self.admin(query.model)
-        return await self._run(
-            f"count {admin.info.name}",
-            lambda s: s.scalar(count_select(admin, query, self.dialect)) or 0,
-        )
+        stmt = count_select(admin, query, self.dialect, self._parent(query))
+        return await self._run(f"count {admin.info.name}", lambda s: s.scalar(stmt) or 0)
 
     async def page(
         self,
@@ -194,22 +265,42 @@ class Store:
         """`limit` rows after the cursor `after`, from `start` (included), before `before`, the
         last ones (`from_end`), or the first ones; always in list order."""
         admin = self.admin(query.model)
+        info = admin.info
         backwards = before is not None or from_end
         stmt = page_select(
-            admin, query, self.dialect, after=after, start=start, before=before, from_end=from_end, limit=limit + 1
+            admin, query, self.dialect, after=after, start=start, before=before, from_end=from_end, limit=limit + 1,
+            parent=self._parent(query),
         ).options(raiseload("*"))
-        fk_fields = [n for n in admin.list_columns if admin.info.columns[n].foreign_key is not None]
+        # A to-one relation column shows the label of its foreign key; a to-many one a count,
+        # computed in the page's own statement by a correlated count on the indexed key.
+        fk_fields = {n for n in admin.list_columns if n in info.columns and info.columns[n].foreign_key is not None}
+        counted: list[RelationInfo] = []
+        for name in admin.list_columns:
+            rel = info.relationships.get(name)
+            target = self.registry.for_table(rel.target_table) if rel is not None else None
+            if rel is None or target is None:
+                continue
+            if rel.to_many:
+                correlated = {key: info.columns[key].column for key, _ in rel.parent_pairs}
+                stmt = stmt.add_columns(related_count(rel, correlated, target.info).label(f"count_{name}"))
+                counted.append(rel)
+            elif len(rel.local_columns) == 1:
+                fk_fields.add(rel.local_columns[0])
 
         def run(session: Session) -> Page:
-            rows = list(session.scalars(stmt))
-            has_more = len(rows) > limit
-            rows = rows[:limit]
+            result = list(session.execute(stmt))
+            has_more = len(result) > limit
+            result = result[:limit]
             if backwards:
-                rows.reverse()
-            labels = self._labels(session, admin.info, rows, fk_fields)
+                result.reverse()
+            rows = [r[0] for r in result]
+            counts = {
+                rel.name: {info.pk_of(r[0]): r[i + 1] for r in result} for i, rel in enumerate(counted)
+            }
+            labels = self._labels(session, info, rows, sorted(fk_fields))
             first = cursor_of(admin, query, rows[0]) if rows else None
             last = cursor_of(admin, query, rows[-1]) if rows else None
-            return Page(rows, labels, has_more, first, last)
+            return Page(rows, labels, has_more, first, last, counts)
 
         return await self._run(f"list {admin.info.name}", run)
 
@@ -227,17 +318,22 @@ class Store:
 
         return await self._run(f"get {info.name}", run)
 
-    async def choices(self, table: str, limit: int = 500) -> list[tuple[Any, str]]:
-        """(key, label) of the first `limit` records of a table, for a foreign-key select."""
-        target = self.registry.for_table(table)
+    async def choices(self, fk: ForeignKeyInfo, search: str = "", *, limit: int = 50) -> list[tuple[Any, str]]:
+        """(value, label) of the records a foreign key may name, matching `search` on the target's
+        searchable fields, ordered by label, at most `limit`: a picker never loads a whole table."""
+        target = self.registry.for_table(fk.table)
         if target is None:
             return []
         info = target.info
-        order = info.columns[info.label_field].column if info.label_field else info.columns[info.primary_key[0]].column
+        key = next(c for c in info.columns.values() if c.column.name == fk.column)
+        order = [info.columns[n].column for n in (info.label_field, *info.primary_key) if n]
+        stmt = sa.select(info.model).order_by(*order).limit(limit).options(raiseload("*"))
+        condition = search_condition(target, search, self.dialect)
+        if condition is not None:
+            stmt = stmt.where(condition)
 
         def run(session: Session) -> list[tuple[Any, str]]:
-            rows = session.scalars(sa.select(info.model).order_by(order).limit(limit).options(raiseload("*")))
-            return [(info.pk_of(r)[0] if len(info.primary_key) == 1 else info.pk_of(r), info.label(r)) for r in rows]
+            return [(getattr(r, key.name), info.label(r)) for r in session.scalars(stmt)]
 
         return await self._run(f"choices {info.name}", run)
 
@@ -285,11 +381,7 @@ class Store:
             return
         guarded = [n for n in changes if info.columns[n].kind is not Kind.JSON]
         condition = sa.and_(
-            _pk_condition(info, pk),
-            *(
-                info.columns[n].column.is_(None) if original.get(n) is None else info.columns[n].column == original[n]
-                for n in guarded
-            ),
+            _pk_condition(info, pk), *(_still_holds(info.columns[n], original.get(n)) for n in guarded)
         )
         stmt = sa.update(info.table).where(condition).values({info.columns[n].column: v for n, v in changes.items()})
 
@@ -376,3 +468,156 @@ class Store:
             return plan
 
         return await self._run(f"delete {info.name}", run, write=True)
+
+    # -- relationships ------------------------------------------------------------------------
+
+    def _to_one_options(self, info: ModelInfo) -> tuple[list[Any], list[str]]:
+        """joinedload for every many-to-one that a foreign-key column drives (its target loaded in
+        the same statement, its own relationships raising); the FK fields left without one."""
+        options: list[Any] = [raiseload("*")]
+        uncovered: list[str] = []
+        for col in info.columns.values():
+            if col.foreign_key is None:
+                continue
+            rel = info.fk_relation(col.name)
+            if rel is None or self.registry.for_table(rel.target_table) is None:
+                uncovered.append(col.name)
+                continue
+            options.append(joinedload(getattr(info.model, rel.name)).raiseload("*"))
+        return options, uncovered
+
+    def _to_one_labels(self, info: ModelInfo, obj: Any) -> Labels:
+        labels: Labels = {}
+        for col in info.columns.values():
+            rel = info.fk_relation(col.name) if col.foreign_key is not None else None
+            target = self.registry.for_table(rel.target_table) if rel is not None else None
+            if rel is None or target is None:
+                continue
+            related = getattr(obj, rel.name)
+            if related is not None:
+                labels[col.name] = {getattr(obj, col.name): target.info.label(related)}
+        return labels
+
+    def _related_rows(
+        self, session: Session, info: ModelInfo, relation: str, values: dict[str, Any],
+        after: Sequence[Any] | None, limit: int,
+    ) -> tuple[list[RelatedRow], bool]:
+        rel = info.relationships[relation]
+        target = self.registry.for_table(rel.target_table)
+        if target is None:
+            raise NotFoundError(f"{rel.target_table} is not registered")
+        stmt = related_select(rel, values, target.info, after=after, limit=limit + 1).options(raiseload("*"))
+        rows = [
+            RelatedRow(row[0], {name: row[i + 1] for i, name in enumerate(rel.link_extra_columns)})
+            for row in session.execute(stmt)
+        ] if rel.link_table else [RelatedRow(obj, {}) for obj in session.scalars(stmt)]
+        return rows[:limit], len(rows) > limit
+
+    async def detail(self, name: str, pk: Sequence[Any], *, related_limit: int = 10) -> Detail:
+        """The record, its to-one relations (joined in the same statement), one statement counting
+        every to-many relation, and one LIMIT-ed page per non-empty relation: the statement count
+        does not depend on how many rows a relation holds."""
+        info = self.admin(name).info
+        relations = [r for r in detail_relations(info) if self.registry.for_table(r.target_table) is not None]
+        options, uncovered = self._to_one_options(info)
+
+        def run(session: Session) -> Detail:
+            obj = session.scalars(sa.select(info.model).where(_pk_condition(info, pk)).options(*options)).first()
+            if obj is None:
+                raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
+            labels = self._to_one_labels(info, obj)
+            labels.update(self._labels(session, info, [obj], uncovered))
+            related: dict[str, RelatedPage] = {}
+            if relations:
+                targets = [self.registry.for_table(r.target_table).info for r in relations]  # type: ignore[union-attr]
+                counts = session.execute(sa.select(*(
+                    related_count(r, parent_values(r, obj), t).label(f"n{i}")
+                    for i, (r, t) in enumerate(zip(relations, targets, strict=True))
+                ))).one()
+                for rel, total in zip(relations, counts, strict=True):
+                    rows, more = ([], False) if not total else self._related_rows(
+                        session, info, rel.name, parent_values(rel, obj), None, related_limit
+                    )
+                    related[rel.name] = RelatedPage(rel.name, rows, total, more)
+            return Detail(Record(obj, labels), related)
+
+        return await self._run(f"detail {info.name}", run)
+
+    async def related(
+        self, name: str, pk: Sequence[Any], relation: str, *, after: Sequence[Any] | None = None, limit: int = 100
+    ) -> RelatedPage:
+        """A page of one relation of one record, with its total."""
+        info = self.admin(name).info
+        rel = info.relationships[relation]
+        values = dict(zip(info.primary_key, pk, strict=True))
+        target = self.registry.for_table(rel.target_table)
+        if target is None or {k for k, _ in rel.parent_pairs} - set(info.primary_key):
+            raise NotFoundError(f"{info.name}.{relation} cannot be listed")
+
+        def run(session: Session) -> RelatedPage:
+            total = session.scalar(sa.select(related_count(rel, values, target.info))) or 0
+            rows, more = self._related_rows(session, info, relation, values, after, limit)
+            return RelatedPage(relation, rows, total, more)
+
+        return await self._run(f"related {info.name}.{relation}", run)
+
+    async def link_candidates(
+        self, name: str, pk: Sequence[Any], relation: str, search: str = "", *, limit: int = 50
+    ) -> list[Any]:
+        """Records that could be linked: matching `search`, not linked yet, at most `limit`."""
+        info = self.admin(name).info
+        rel = info.relationships[relation]
+        target = self.registry.for_table(rel.target_table)
+        if target is None or rel.link_table is None:
+            raise NotFoundError(f"{info.name}.{relation} is not a many-to-many of registered models")
+        values = dict(zip(info.primary_key, pk, strict=True))
+        condition = search_condition(target, search, self.dialect)
+        stmt = candidates_select(rel, values, target, condition, limit=limit).options(raiseload("*"))
+        return await self._run(f"link candidates {info.name}.{relation}", lambda s: list(s.scalars(stmt)))
+
+    async def apply_links(self, name: str, pk: Sequence[Any], relation: str, diff: LinkDiff) -> None:
+        """Apply a link edit as a diff, in one transaction: delete the removed link rows, update the
+        changed ones (only if they still hold what was loaded), insert the added ones. If any
+        statement fails or finds its row gone, nothing is applied and the error says which link."""
+        info = self.admin(name).info
+        rel = info.relationships[relation]
+        table = link_table(rel)
+        target = self.registry.for_table(rel.target_table)
+        assert target is not None
+        pk_values = dict(zip(info.primary_key, pk, strict=True))
+        parent = {col: pk_values[key] for key, col in rel.parent_pairs}
+        link_info = self.registry.for_table(table.name)
+
+        def keys(target_pk: Sequence[Any]) -> dict[sa.Column[Any], Any]:
+            by_name = dict(zip(target.info.primary_key, target_pk, strict=True))
+            tkeys = {target.info.columns[n].column: n for n in target.info.primary_key}
+            return {**parent, **{link_col: by_name[tkeys[tcol]] for tcol, link_col in rel.target_pairs}}
+
+        def where(target_pk: Sequence[Any]) -> sa.ColumnElement[bool]:
+            return sa.and_(*(col == v for col, v in keys(target_pk).items()))
+
+        def run(session: Session) -> None:
+            who = link_info.info if link_info is not None else info
+            for target_pk in diff.remove:
+                stmt = sa.delete(table).where(where(target_pk))
+                result = self._write(session, who, lambda s=stmt: session.execute(s))
+                if result.rowcount != 1:
+                    session.rollback()
+                    raise WriteError(f"the link to {target.info.name} #{format_pk(tuple(target_pk))} was already "
+                                     "removed by someone else: nothing was saved", {})
+            for change in diff.change:
+                guard = [table.c[n].is_(None) if v is None else table.c[n] == v for n, v in change.original.items()]
+                stmt = sa.update(table).where(where(change.target), *guard).values(
+                    {table.c[n]: v for n, v in change.values.items()})
+                result = self._write(session, who, lambda s=stmt: session.execute(s))
+                if result.rowcount != 1:
+                    session.rollback()
+                    raise WriteError(f"the link to {target.info.name} #{format_pk(change.target)} was changed or "
+                                     "removed by someone else: nothing was saved", {})
+            for add in diff.add:
+                row = {col.name: v for col, v in keys(add.target).items()}
+                row.update(add.values)
+                self._write(session, who, lambda r=row: session.execute(sa.insert(table).values(r)))
+
+        if diff:
+            await self._run(f"links {info.name}.{relation}", run, write=True)

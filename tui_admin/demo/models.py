@@ -12,6 +12,8 @@ names the other in `overlaps=` (without it SQLAlchemy emits six SAWarnings).
 
 from sqlmodel import Field, Relationship, SQLModel
 
+from tui_admin.core.registry import ModelAdmin
+
 _LINK_OVERLAPS = {"overlaps": "hero_links,team_links,team,hero"}
 _ASSOC_OVERLAPS = {"overlaps": "members,teams"}
 
@@ -93,3 +95,9 @@ class HeroPublic(HeroBase):
 
 
 MODELS: list[type[SQLModel]] = [Hero, Team, HeroTeamLink]
+
+
+class TeamAdmin(ModelAdmin, model=Team):
+    """The team list also counts each team's heroes and members (in the page's own query)."""
+
+    column_list = ["id", "name", "headquarters", "heroes", "members"]

@@ -24,6 +24,7 @@ class AdminApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?"),
+        Binding("f12", "query_log", "Query log", show=False),
     ]
 
     def __init__(
@@ -88,6 +89,14 @@ class AdminApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def action_query_log(self) -> None:
+        from tui_admin.ui.screens.query_log import QueryLogScreen
+
+        if isinstance(self.screen, QueryLogScreen):
+            self.screen.dismiss(None)
+        elif self.store is not None:
+            self.push_screen(QueryLogScreen(self.store.log))
 
     async def action_quit(self) -> None:
         """Quit, asking first if a form has unsaved changes."""

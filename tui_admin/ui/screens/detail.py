@@ -1,4 +1,10 @@
-"""One record: every field, labelled; a foreign key shows the record it names (`enter` opens it)."""
+"""One record: every field, labelled, then its relations.
+
+A foreign key shows the record it names (`enter` opens it). Each to-many relation shows its
+total and its first rows (`enter` on a row opens that record; on the heading, the full list of
+the relation, paged like any list); a many-to-many also shows the link's own columns, and `l`
+opens the links editor. The statement count does not depend on how many rows a relation holds.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +17,27 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_admin.core.format import display
-from tui_admin.core.introspect import format_pk
-from tui_admin.core.store import Record
+from tui_admin.core.introspect import Direction, RelationInfo, format_pk
+from tui_admin.core.query import ListQuery
+from tui_admin.core.related import Via
+from tui_admin.core.store import Detail
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.record_table import OpenTable
 
 NULL = Text("∅ NULL", style="dim")
 
 
+def relation_heading(rel: RelationInfo, total: int) -> tuple[Text, str]:
+    kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
+    keys = "enter: list all" + (" · l: edit links" if rel.direction is Direction.MANY_TO_MANY else "")
+    return Text(f"▾ {rel.name}", style="bold"), f"{total:,} {rel.target_table} · {kind}  ({keys})"
+
+
 class DetailScreen(AdminScreen):
     BINDINGS = [
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("l", "links", "Links"),
         Binding("r", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
@@ -32,7 +47,7 @@ class DetailScreen(AdminScreen):
         self.model = model
         self.pk = pk
         self.admin = self.store.admin(model)
-        self.record: Record | None = None
+        self.detail: Detail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -40,6 +55,7 @@ class DetailScreen(AdminScreen):
         table = OpenTable(id="fields", cursor_type="row", zebra_stripes=True)
         table.add_column("Field", key="field")
         table.add_column("Value", key="value")
+        table.add_column("Link", key="link")
         yield table
         yield Footer()
 
@@ -48,7 +64,7 @@ class DetailScreen(AdminScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.record is not None:
+        if self.detail is not None:
             self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -56,39 +72,71 @@ class DetailScreen(AdminScreen):
         return {
             "edit": writable and self.admin.can_edit,
             "delete": writable and self.admin.can_delete,
+            "links": writable and any(
+                r.direction is Direction.MANY_TO_MANY for r in self.admin.info.relationships.values()
+            ),
         }.get(action, True)
 
     @work(exclusive=True, group="record", exit_on_error=False)
     async def load(self) -> None:
-        self.record = record = await self.store.get(self.model, self.pk)
-        info = self.admin.info
+        self.detail = detail = await self.store.detail(self.model, self.pk)
+        info, obj, labels = self.admin.info, detail.record.obj, detail.record.labels
         table = self.query_one("#fields", DataTable)
         row = table.cursor_row
         table.clear()
         for col in info.columns.values():
-            value = getattr(record.obj, col.name)
+            value = getattr(obj, col.name)
             text = display(col, value, None)
-            label = record.labels.get(col.name, {}).get(value)
+            label = labels.get(col.name, {}).get(value)
             if label is not None:
                 text = f"{label}  → {col.foreign_key.table} #{value}"  # type: ignore[union-attr]
             name = Text(col.name + (" (key)" if col.primary_key else ""), style="bold")
-            table.add_row(name, NULL if text is None else text, key=col.name)
+            table.add_row(name, NULL if text is None else text, "", key=f"field:{col.name}")
+        for name, page in detail.related.items():
+            rel = info.relationships[name]
+            target = self.store.registry.for_table(rel.target_table)
+            assert target is not None
+            table.add_row(*relation_heading(rel, page.total), "", key=f"rel:{name}")
+            for i, item in enumerate(page.rows):
+                extra = "  ".join(f"{k}: {v}" for k, v in item.link.items())
+                table.add_row("", f"  {target.info.label(item.obj)}", extra, key=f"item:{name}:{i}")
+            if page.has_more:
+                more = Text(f"  … {page.total - len(page.rows):,} more (enter: list all)", style="dim")
+                table.add_row("", more, "", key=f"rel-more:{name}")
         table.move_cursor(row=row, animate=False)
-        self.query_one("#detail-title", Static).update(f"{self.model} · {info.label(record.obj)}")
+        self.query_one("#detail-title", Static).update(f"{self.model} · {info.label(obj)}")
+
+    def _cursor_key(self) -> list[str]:
+        table = self.query_one("#fields", DataTable)
+        if self.detail is None or table.row_count == 0:
+            return []
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value).split(":")
 
     @on(DataTable.RowSelected, "#fields")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_follow()
+        self.follow()
 
-    def action_follow(self) -> None:
-        """On a foreign key, open the record it names."""
-        table = self.query_one("#fields", DataTable)
-        if self.record is None or table.row_count == 0:
+    def follow(self) -> None:
+        """Open what the cursor row names: a foreign key's record, a related record, or the full
+        list of a relation."""
+        key = self._cursor_key()
+        if not key or self.detail is None:
             return
-        name = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key[0] == "field":
+            self._follow_foreign_key(key[1])
+        elif key[0] in ("rel", "rel-more"):
+            self._open_relation(key[1])
+        elif key[0] == "item":
+            rel = self.admin.info.relationships[key[1]]
+            target = self.store.registry.for_table(rel.target_table)
+            obj = self.detail.related[key[1]].rows[int(key[2])].obj
+            if target is not None:
+                self.app.push_screen(DetailScreen(target.info.name, target.info.pk_of(obj)))
+
+    def _follow_foreign_key(self, name: str) -> None:
         col = self.admin.info.columns.get(name)
-        value = getattr(self.record.obj, name, None)
+        value = getattr(self.detail.record.obj, name, None) if self.detail else None
         if col is None or col.foreign_key is None or value is None:
             return
         target = self.store.registry.for_table(col.foreign_key.table)
@@ -101,6 +149,29 @@ class DetailScreen(AdminScreen):
             self.notify(f"{name} refers to a non-key column of {tinfo.name}", severity="warning")
             return
         self.app.push_screen(DetailScreen(tinfo.name, (value,)))
+
+    def _open_relation(self, name: str) -> None:
+        from tui_admin.ui.screens.list import ListScreen
+
+        rel = self.admin.info.relationships[name]
+        target = self.store.registry.for_table(rel.target_table)
+        if target is not None:
+            query = ListQuery(target.info.name, via=Via(self.model, name, self.pk))
+            self.app.push_screen(ListScreen(target.info.name, query))
+
+    def action_links(self) -> None:
+        key = self._cursor_key()
+        rels = self.admin.info.relationships
+        many = [r for r in rels.values() if r.direction is Direction.MANY_TO_MANY]
+        chosen = rels.get(key[1]) if len(key) > 1 and key[0] != "field" else None
+        if chosen is None or chosen.direction is not Direction.MANY_TO_MANY:
+            if len(many) != 1:
+                self.notify("Put the cursor on a many-to-many relation to edit its links", severity="warning")
+                return
+            chosen = many[0]
+        from tui_admin.ui.screens.links import LinksScreen
+
+        self.app.push_screen(LinksScreen(self.model, self.pk, chosen.name))
 
     def action_edit(self) -> None:
         from tui_admin.ui.screens.form import FormScreen

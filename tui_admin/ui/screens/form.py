@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Button, Footer, Header, Label, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.introspect import ColumnInfo, format_pk
@@ -26,6 +26,7 @@ from tui_admin.core.schemas import (
 )
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.widgets.fields import field_value, field_widget
+from tui_admin.ui.widgets.picker import ForeignKeyField
 
 
 class FormScreen(AdminScreen):
@@ -63,30 +64,30 @@ class FormScreen(AdminScreen):
     async def prepare(self) -> None:
         """Load the record (edit) and the foreign-key choices, then build the inputs."""
         values: dict[str, Any] = {c.name: c.default for c in self.columns}
+        labels: dict[str, dict[Any, str]] = {}
         if self.pk is not None:
             record = await self.store.get(self.model, self.pk)
             self.original = {c.name: getattr(record.obj, c.name) for c in self.columns}
-            values = dict(self.original)
+            values, labels = dict(self.original), record.labels
             self.query_one("#form-title", Static).update(
                 f"Edit {self.model} · {self.admin.info.label(record.obj)}"
             )
-        choices: dict[str, list[tuple[Any, str]]] = {}
-        for col in self.columns:
-            if col.foreign_key is not None:
-                choices[col.name] = await self.store.choices(col.foreign_key.table)
-        rows = [self._row(col, to_form_value(col, values.get(col.name)), choices.get(col.name)) for col in self.columns]
+        rows = [
+            self._row(col, to_form_value(col, values.get(col.name)), labels.get(col.name, {}).get(values.get(col.name)))
+            for col in self.columns
+        ]
         form = self.query_one("#form", VerticalScroll)
         await form.mount_all(rows)
         self.initial = self._raw()
         if self.columns:
             self.query_one(f"#field-{self.columns[0].name}").focus()
 
-    def _row(self, col: ColumnInfo, value: Any, choices: list[tuple[Any, str]] | None) -> Horizontal:
+    def _row(self, col: ColumnInfo, value: Any, label: str | None) -> Horizontal:
         marker = " *" if col.required else ""
         hint = col.kind.value + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
         return Horizontal(
             Label(f"{col.name}{marker}\n[dim]{hint}[/]", classes="field-label"),
-            field_widget(col, value, choices),
+            field_widget(col, value, label),
             Static("", id=f"error-{col.name}", classes="field-error"),
             classes="form-row",
         )
@@ -110,6 +111,19 @@ class FormScreen(AdminScreen):
         first = next((c.name for c in self.columns if c.name in errors), None)
         if first is not None:
             self.query_one(f"#field-{first}").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """`enter` on a foreign-key field: pick the record it names."""
+        field = event.button
+        if not isinstance(field, ForeignKeyField):
+            return
+        from tui_admin.ui.screens.picker import Picked, PickerScreen
+
+        def picked(answer: Picked | None) -> None:
+            if answer is not None:
+                field.set_value(answer.value, answer.label)
+
+        self.app.push_screen(PickerScreen(self.store, field.col, field.value, field.record_label), picked)
 
     def action_save(self) -> None:
         if self.initial is None or self.saving:

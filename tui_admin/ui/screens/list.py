@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui_admin.core.format import display, shorten
 from tui_admin.core.query import ListQuery, cursor_of
-from tui_admin.core.store import Labels
+from tui_admin.core.store import Labels, Page
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.record_table import RecordTable
 
@@ -40,14 +40,15 @@ class ListScreen(AdminScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, query: ListQuery | None = None) -> None:
         super().__init__()
         self.model = model
         self.admin = self.store.admin(model)
-        self.query_state = ListQuery(model)
+        self.query_state = query or ListQuery(model)
         self.columns = self.admin.list_columns
         self.rows: list[Any] = []
         self.labels: Labels = {}
+        self.counts: dict[str, dict[tuple[Any, ...], int]] = {}
         self.more_before = False
         self.more_after = False
         self.total: int | None = None
@@ -92,33 +93,33 @@ class ListScreen(AdminScreen):
         table = self.query_one(RecordTable)
         if mode == "first" or (mode == "reload" and not self.rows):
             page = await store.page(q, limit=size)
-            self._replace(page.rows, page.labels, before=False, after=page.has_more, cursor=0)
+            self._replace(page.rows, page, before=False, after=page.has_more, cursor=0)
             self.count()
         elif mode == "last":
             page = await store.page(q, from_end=True, limit=size)
-            self._replace(page.rows, page.labels, before=page.has_more, after=False, cursor=len(page.rows) - 1)
+            self._replace(page.rows, page, before=page.has_more, after=False, cursor=len(page.rows) - 1)
         elif mode == "reload":
             keep = max(len(self.rows), size)
             page = await store.page(q, start=cursor_of(self.admin, q, self.rows[0]), limit=keep)
-            self._replace(page.rows, page.labels, before=self.more_before, after=page.has_more, cursor=table.cursor_row)
+            self._replace(page.rows, page, before=self.more_before, after=page.has_more, cursor=table.cursor_row)
             self.count()
         elif mode == "down" and self.more_after and self.rows:
             page = await store.page(q, after=cursor_of(self.admin, q, self.rows[-1]), limit=size)
-            self._merge_labels(page.labels)
+            self._merge(page)
             rows = self.rows + page.rows
             self.more_after = page.has_more
             drop = max(len(rows) - WINDOW, 0)
             if drop:
-                self._replace(rows[drop:], {}, before=True, after=page.has_more, cursor=table.cursor_row - drop)
+                self._replace(rows[drop:], None, before=True, after=page.has_more, cursor=table.cursor_row - drop)
             else:
                 self.rows = rows
                 table.add_rows([self._cells(r) for r in page.rows])
         elif mode == "up" and self.more_before and self.rows:
             page = await store.page(q, before=cursor_of(self.admin, q, self.rows[0]), limit=size)
-            self._merge_labels(page.labels)
+            self._merge(page)
             rows = page.rows + self.rows
             keep = rows[:WINDOW]
-            self._replace(keep, {}, before=page.has_more, after=self.more_after or len(rows) > WINDOW,
+            self._replace(keep, None, before=page.has_more, after=self.more_after or len(rows) > WINDOW,
                           cursor=table.cursor_row + len(page.rows))
         self._update_title()
 
@@ -129,15 +130,19 @@ class ListScreen(AdminScreen):
         self.total = await self.store.count(self.query_state)
         self._update_title()
 
-    def _merge_labels(self, labels: Labels) -> None:
-        for name, mapping in labels.items():
+    def _merge(self, page: Page) -> None:
+        """Keep the labels and counts that came with a page (rows of the window refer to them)."""
+        for name, mapping in page.labels.items():
             self.labels.setdefault(name, {}).update(mapping)
+        for name, numbers in page.counts.items():
+            self.counts.setdefault(name, {}).update(numbers)
 
-    def _replace(self, rows: list[Any], labels: Labels, *, before: bool, after: bool, cursor: int) -> None:
-        """Show `rows` as the window, keeping the cursor's column and putting it on row `cursor`."""
-        if labels:
-            self.labels = {}
-            self._merge_labels(labels)
+    def _replace(self, rows: list[Any], page: Page | None, *, before: bool, after: bool, cursor: int) -> None:
+        """Show `rows` as the window, keeping the cursor's column and putting it on row `cursor`.
+        With a `page`, its labels and counts replace the ones held."""
+        if page is not None:
+            self.labels, self.counts = {}, {}
+            self._merge(page)
         self.rows, self.more_before, self.more_after = rows, before, after
         table = self.query_one(RecordTable)
         column = table.cursor_column
@@ -148,15 +153,25 @@ class ListScreen(AdminScreen):
                 table.move_cursor(row=min(max(cursor, 0), len(rows) - 1), column=column, animate=False)
 
     def _cells(self, obj: Any) -> list[Any]:
+        info = self.admin.info
         cells: list[Any] = []
         for name in self.columns:
-            text = display(self.admin.info.columns[name], getattr(obj, name), self.labels.get(name))
+            rel = info.relationships.get(name)
+            if rel is None:
+                text = display(info.columns[name], getattr(obj, name), self.labels.get(name))
+            elif rel.to_many:
+                text = f"{self.counts.get(name, {}).get(info.pk_of(obj), 0):,}"
+            else:
+                fk = rel.local_columns[0]
+                text = self.labels.get(fk, {}).get(getattr(obj, fk))
             cells.append(NULL if text is None else shorten(text, CELL_WIDTH))
         return cells
 
     def _update_title(self) -> None:
         q = self.query_state
         parts = [self.model]
+        if q.via is not None:
+            parts[0] = f"{q.via.model} #{', '.join(map(str, q.via.pk))} · {q.via.relation} ({self.model})"
         if self.total is not None:
             parts.append(f"{self.total:,} row{'s' if self.total != 1 else ''}")
         elif self.rows or self.more_after:
@@ -280,6 +295,9 @@ class ListScreen(AdminScreen):
         if obj is None:
             return
         field = self.columns[self.query_one(RecordTable).cursor_column]
+        if field not in self.admin.info.columns:
+            self.notify(f"{field} is a relation: open the record to follow it", severity="warning")
+            return
         self._set_query(self.query_state.filtered(field, getattr(obj, field)))
 
     def action_refresh(self) -> None:

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from tui_admin.core.introspect import ColumnInfo, Kind
+from tui_admin.ui.widgets.picker import ForeignKeyField
 
 PLACEHOLDERS = {
     Kind.INTEGER: "whole number",
@@ -24,16 +25,12 @@ PLACEHOLDERS = {
 }
 
 
-def field_widget(col: ColumnInfo, value: Any, choices: list[tuple[Any, str]] | None = None) -> Widget:
+def field_widget(col: ColumnInfo, value: Any, label: str | None = None) -> Widget:
     """The input for `col`, holding `value` (already in form form: see `schemas.to_form_value`).
-    `choices` are (key, label) pairs for a foreign key."""
+    A foreign key gets a field that opens the search picker; `label` names its current record."""
     wid = f"field-{col.name}"
-    if col.foreign_key is not None and choices is not None:
-        options = [(label, key) for key, label in choices]
-        if value is not None and value not in {key for key, _ in choices}:
-            options.insert(0, (f"#{value}", value))
-        return Select(options, id=wid, allow_blank=col.nullable, prompt="(none)",
-                      value=value if value is not None else Select.NULL)
+    if col.foreign_key is not None:
+        return ForeignKeyField(col, value, label, id=wid)
     if col.kind is Kind.BOOL and not col.nullable:
         return Checkbox(col.name, value=bool(value), id=wid)
     if col.kind is Kind.BOOL:
@@ -55,6 +52,8 @@ def field_widget(col: ColumnInfo, value: Any, choices: list[tuple[Any, str]] | N
 
 def field_value(widget: Widget) -> Any:
     """The widget's current value as form input: text, a bool, or a selected key (None when blank)."""
+    if isinstance(widget, ForeignKeyField):
+        return widget.value
     if isinstance(widget, Select):
         return None if widget.value is Select.NULL else widget.value
     if isinstance(widget, Checkbox):

@@ -1,0 +1,60 @@
+"""A small modal form for a link row's own columns (e.g. `role`), validated like any form: through
+the link model's Update schema, with each error beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui_admin.core.registry import ModelAdmin
+from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
+from tui_admin.ui.widgets.fields import field_value, field_widget
+
+
+class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
+    """Dismissed with the new values of the edited columns, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Apply", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, link: ModelAdmin, columns: list[str], values: dict[str, Any], *, title: str) -> None:
+        super().__init__()
+        self.link = link
+        self.columns = [link.info.columns[n] for n in columns]
+        self.values = values
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="link-form"):
+            yield Static(f"{self.title_text}  (ctrl+s apply · esc cancel)", classes="screen-title")
+            for col in self.columns:
+                yield Horizontal(
+                    Label(col.name + (" *" if col.required else ""), classes="field-label"),
+                    field_widget(col, to_form_value(col, self.values.get(col.name))),
+                    Static("", id=f"error-{col.name}", classes="field-error"),
+                    classes="form-row",
+                )
+
+    def on_mount(self) -> None:
+        if self.columns:
+            self.query_one(f"#field-{self.columns[0].name}").focus()
+
+    def action_save(self) -> None:
+        raw = {c.name: field_value(self.query_one(f"#field-{c.name}")) for c in self.columns}
+        try:
+            changed = parse_form(self.link, find_schemas(self.link), Mode.UPDATE, raw, self.values)
+        except ValidationFailed as failed:
+            for col in self.columns:
+                self.query_one(f"#error-{col.name}", Static).update(failed.errors.get(col.name, ""))
+            return
+        self.dismiss(changed)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

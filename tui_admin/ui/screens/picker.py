@@ -1,0 +1,105 @@
+"""Pick the record a foreign key names: type to search (a LIMIT-ed query on the target's
+searchable fields), `enter` to choose. A nullable key offers "(none)", which sets NULL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from tui_admin.core.introspect import ColumnInfo
+from tui_admin.core.store import Store
+from tui_admin.ui.screens.base import describe
+from tui_admin.ui.widgets.record_table import OpenTable
+
+LIMIT = 50
+DEBOUNCE = 0.2
+NONE_KEY = "∅"
+
+
+class Picked:
+    """The picker's answer: a key and its label (`value` None means NULL)."""
+
+    def __init__(self, value: Any, label: str | None) -> None:
+        self.value, self.label = value, label
+
+
+class PickerScreen(ModalScreen[Picked | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "to_results", show=False)]
+
+    def __init__(self, store: Store, col: ColumnInfo, current: Any, current_label: str | None) -> None:
+        super().__init__()
+        assert col.foreign_key is not None
+        self.store, self.col = store, col
+        self.current, self.current_label = current, current_label
+        self.found: list[tuple[Any, str]] = []
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        target = self.store.registry.for_table(self.col.foreign_key.table)  # type: ignore[union-attr]
+        fields = ", ".join(target.searchable) if target else ""
+        now = "(none)" if self.current is None else f"{self.current_label or ''} #{self.current}"
+        with Vertical(id="picker"):
+            yield Static(f"{self.col.name} → {self.col.foreign_key.table}   current: {now}",  # type: ignore[union-attr]
+                         classes="screen-title")
+            yield Input(placeholder=f"type to search {fields}", id="picker-search")
+            table = OpenTable(id="picker-results", cursor_type="row")
+            table.add_column("record", key="label")
+            table.add_column("key", key="key")
+            yield table
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-search", Input).focus()
+        self.search("")
+
+    @work(exclusive=True, group="picker", exit_on_error=False)
+    async def search(self, text: str) -> None:
+        table = self.query_one("#picker-results", DataTable)
+        try:
+            self.found = await self.store.choices(self.col.foreign_key, text, limit=LIMIT)  # type: ignore[arg-type]
+        except Exception as exc:
+            self.notify(describe(exc), severity="error")
+            return
+        table.clear()
+        if self.col.nullable:
+            table.add_row(Text("(none)", style="dim"), "NULL", key=NONE_KEY)
+        for value, label in self.found:
+            style = "bold" if value == self.current else ""
+            table.add_row(Text(label, style=style), str(value), key=str(value))
+        if len(self.found) == LIMIT:
+            table.add_row(Text(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
+
+    @on(Input.Changed, "#picker-search")
+    def _changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        text = event.value
+        self._timer = self.set_timer(DEBOUNCE, lambda: self.search(text))
+
+    @on(Input.Submitted, "#picker-search")
+    def _submitted(self) -> None:
+        self.action_to_results()
+
+    def action_to_results(self) -> None:
+        self.query_one("#picker-results", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#picker-results")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        if key == NONE_KEY:
+            self.dismiss(Picked(None, None))
+            return
+        for value, label in self.found:
+            if str(value) == key:
+                self.dismiss(Picked(value, label))
+                return
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
