@@ -76,6 +76,8 @@ def _fields_named(info: ModelInfo, names: str) -> list[str]:
         column = part.split(".")[-1].strip('`"')
         if column in info.columns:
             found.append(column)
+    if not found and names.strip("`'\"").upper() == "PRIMARY":  # MySQL names the primary key index so
+        found = list(info.primary_key)
     if not found:  # an index or constraint name such as ix_hero_name or uq_team_name_hq
         found = [c for c in info.columns if re.search(rf"(^|_){re.escape(c)}(_|$)", names)]
     return found

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
 
+from tui_admin.core.format import as_stored
 from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
 from tui_admin.core.registry import ModelAdmin
 
@@ -142,7 +143,7 @@ def to_form_value(col: ColumnInfo, value: Any) -> Any:
     if col.kind is Kind.JSON:
         return json.dumps(value, indent=2, ensure_ascii=False, default=str)
     if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
+        return as_stored(col, value).isoformat()
     return str(value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from tui_admin.core.errors import StoreError
@@ -26,6 +26,17 @@ def describe(error: BaseException) -> str:
 class AdminScreen(Screen[Any]):
     """A screen that reads through the Store. Its workers run with `exit_on_error=False`; a
     failure becomes an error notification and the app stays usable."""
+
+    _covered_by_modal = False
+
+    def on_screen_suspend(self) -> None:
+        self._covered_by_modal = isinstance(self.app.screen_stack[-1], ModalScreen)
+
+    @property
+    def back_from_another_screen(self) -> bool:
+        """Resumed after a full screen (a form, another record) rather than a dialog or the query
+        log: what it did may have changed the data shown here, so it is worth reading again."""
+        return not self._covered_by_modal
 
     @property
     def admin_app(self) -> AdminApp:

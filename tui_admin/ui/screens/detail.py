@@ -64,7 +64,7 @@ class DetailScreen(AdminScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.detail is not None:
+        if self.detail is not None and self.back_from_another_screen:
             self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -73,7 +73,7 @@ class ListScreen(AdminScreen):
 
     def on_screen_resume(self) -> None:
         """Back from a detail or form: the rows may have changed; reload the window in place."""
-        if self.rows:
+        if self.rows and self.back_from_another_screen:
             self.load("reload")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

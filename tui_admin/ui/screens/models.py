@@ -39,6 +39,11 @@ class ModelsScreen(AdminScreen):
         table.focus()
         self.load_counts()
 
+    def on_screen_resume(self) -> None:
+        """Back from a list: writes made there changed the counts."""
+        if self.admin_app.store is not None and self.back_from_another_screen:
+            self.load_counts()
+
     @work(exclusive=True, group="counts", exit_on_error=False)
     async def load_counts(self) -> None:
         counts = await self.store.counts([a.info.name for a in self.store.registry])
@@ -64,5 +69,5 @@ class ModelsScreen(AdminScreen):
             self.app.push_screen(ListScreen(name))
 
     def action_refresh(self) -> None:
-        if self.admin_app.store is not None:
+        if self.admin_app.store is not None and self.back_from_another_screen:
             self.load_counts()

@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-#: How close to the window's edge the cursor may come before the next page is fetched.
+#: How close to the window's edge the cursor may come before the next page is fetched; at least
+#: two screens, so that a pagedown never lands on the edge before the next rows are there.
 PREFETCH_MARGIN = 20
 
 
@@ -49,7 +50,8 @@ class RecordTable(OpenTable):
         super().watch_cursor_coordinate(old, new)
         if new.row == old.row or self.row_count == 0:
             return
-        if new.row >= self.row_count - PREFETCH_MARGIN and new.row > old.row:
+        margin = max(PREFETCH_MARGIN, 2 * self.scrollable_content_region.height)
+        if new.row >= self.row_count - margin and new.row > old.row:
             self.post_message(self.NearEdge("bottom"))
-        elif new.row < PREFETCH_MARGIN and new.row < old.row:
+        elif new.row < margin and new.row < old.row:
             self.post_message(self.NearEdge("top"))

@@ -1,0 +1,58 @@
+"""`read_only=True`: no way to create, edit or delete from the keyboard, and no such key shown."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tests.ui.helpers import SIZE, cursor_values, detail_ready, dump, footer_actions, open_model, press, start
+from tui_admin.ui.app import AdminApp
+from tui_admin.ui.screens.list import ListScreen
+
+WRITES = {"new", "edit", "delete"}
+
+
+def file_digest(url: str) -> str:
+    return hashlib.sha256(Path(url.removeprefix("sqlite:///")).read_bytes()).hexdigest()
+
+
+async def test_writable_list_offers_new_edit_delete(demo_app: AdminApp) -> None:
+    """The contrast case, so that the read-only test below cannot pass for a wrong reason."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await open_model(pilot, "Hero")
+        screen = demo_app.screen
+        assert all(screen.check_action(action, ()) for action in WRITES)
+        assert footer_actions(screen) >= WRITES
+
+
+async def test_read_only_list_and_detail_refuse_writes(make_app, sqlite_demo: str) -> None:  # type: ignore[no-untyped-def]
+    before, digest = dump(sqlite_demo), file_digest(sqlite_demo)
+    app: AdminApp = make_app(sqlite_demo, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert app.sub_title == "demo (read-only)"
+        table = await open_model(pilot, "Hero")
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        for action in WRITES:
+            assert not screen.check_action(action, ()), f"{action} should be disabled"
+        shown = footer_actions(screen)
+        assert not shown & WRITES, f"the footer offers {shown & WRITES}"
+        assert {"search", "sort", "refresh"} <= shown
+        assert not {b.binding.action for b in screen.active_bindings.values()} & WRITES
+
+        for key in ("n", "e", "d"):
+            await press(pilot, key)
+            assert app.screen is screen, f"{key} must do nothing in a read-only list"
+        assert cursor_values(table)[1] == "Deadpond"
+
+        # the detail: e and d do nothing either
+        await press(pilot, "enter", until=lambda: detail_ready(app), what="the detail")
+        detail = app.screen
+        assert not footer_actions(detail) & WRITES
+        for key in ("e", "d"):
+            await press(pilot, key)
+            assert app.screen is detail, f"{key} must do nothing in a read-only detail"
+    assert dump(sqlite_demo) == before
+    assert file_digest(sqlite_demo) == digest
