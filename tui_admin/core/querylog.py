@@ -40,6 +40,9 @@ class Action:
     name: str
     started: float
     statements: list[Statement] = field(default_factory=list)
+    #: The whole operation as the caller waited for it (session, statements, thread or greenlet
+    #: hand-off); None while it runs.
+    wall_ms: float | None = None
 
     @property
     def ms(self) -> float:
@@ -68,6 +71,11 @@ class QueryLog:
         self.actions.append(action)
         self._by_id[action.id] = action
         return action.id
+
+    def end(self, action_id: int) -> None:
+        action = self._by_id.get(action_id)
+        if action is not None:
+            action.wall_ms = (time.perf_counter() - action.started) * 1000
 
     def get(self, action_id: int) -> Action | None:
         return self._by_id.get(action_id)

@@ -188,17 +188,20 @@ class Store:
             finally:
                 info.pop(ACTION_KEY, None)
 
-        if self.is_async:
-            from sqlalchemy.ext.asyncio import AsyncSession
+        try:
+            if self.is_async:
+                from sqlalchemy.ext.asyncio import AsyncSession
 
-            async with AsyncSession(self._engine, expire_on_commit=False) as session:
-                return await session.run_sync(call)
+                async with AsyncSession(self._engine, expire_on_commit=False) as session:
+                    return await session.run_sync(call)
 
-        def in_thread() -> T:
-            with Session(self._engine, expire_on_commit=False) as session:
-                return call(session)
+            def in_thread() -> T:
+                with Session(self._engine, expire_on_commit=False) as session:
+                    return call(session)
 
-        return await asyncio.to_thread(in_thread)
+            return await asyncio.to_thread(in_thread)
+        finally:
+            self.log.end(action_id)
 
     def _write(self, session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
         """Run a write; a constraint violation rolls back and becomes a `WriteError`."""

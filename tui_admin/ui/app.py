@@ -3,6 +3,8 @@ workers and render what comes back."""
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +44,9 @@ class AdminApp(App[None]):
         self.store: Store | None = None
         #: Why the database could not be opened (the app then exits with a non-zero code).
         self.startup_error: str | None = None
+        #: (what, when) each time a screen has painted new data: how benchmarks measure
+        #: key-to-screen inside the app. Bounded, and cheap enough to keep on.
+        self.render_marks: deque[tuple[str, float]] = deque(maxlen=200)
         self.sub_title = title or mask(url)
         if read_only:
             self.sub_title += " (read-only)"
@@ -76,6 +81,10 @@ class AdminApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, ModelsScreen):
                 screen.show_models()
+
+    def rendered(self, what: str) -> None:
+        """Note that new data is on screen, once the refresh that paints it has happened."""
+        self.call_after_refresh(lambda: self.render_marks.append((what, time.perf_counter())))
 
     def _fail(self, message: str, code: int) -> None:
         """Stop with `message` for the caller to print (the CLI writes it to stderr, unwrapped)."""

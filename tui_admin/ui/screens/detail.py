@@ -105,6 +105,7 @@ class DetailScreen(AdminScreen):
                 table.add_row("", more, "", key=f"rel-more:{name}")
         table.move_cursor(row=row, animate=False)
         self.query_one("#detail-title", Static).update(f"{self.model} · {info.label(obj)}")
+        self.admin_app.rendered("detail")
 
     def _cursor_key(self) -> list[str]:
         table = self.query_one("#fields", DataTable)

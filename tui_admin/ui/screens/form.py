@@ -81,6 +81,7 @@ class FormScreen(AdminScreen):
         self.initial = self._raw()
         if self.columns:
             self.query_one(f"#field-{self.columns[0].name}").focus()
+        self.admin_app.rendered("form")
 
     def _row(self, col: ColumnInfo, value: Any, label: str | None) -> Horizontal:
         marker = " *" if col.required else ""

@@ -122,6 +122,7 @@ class ListScreen(AdminScreen):
             self._replace(keep, None, before=page.has_more, after=self.more_after or len(rows) > WINDOW,
                           cursor=table.cursor_row + len(page.rows))
         self._update_title()
+        self.admin_app.rendered(f"list:{mode}")
 
     @work(exclusive=True, group="count", exit_on_error=False)
     async def count(self) -> None:

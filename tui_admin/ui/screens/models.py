@@ -50,6 +50,7 @@ class ModelsScreen(AdminScreen):
         table = self.query_one("#models", DataTable)
         for name, n in counts.items():
             table.update_cell(name, "rows", f"{n:,}")
+        self.admin_app.rendered("models")
 
     def _selected(self) -> str | None:
         table = self.query_one("#models", DataTable)

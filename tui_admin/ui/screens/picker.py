@@ -75,6 +75,7 @@ class PickerScreen(ModalScreen[Picked | None]):
             table.add_row(Text(label, style=style), str(value), key=str(value))
         if len(self.found) == LIMIT:
             table.add_row(Text(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
+        self.app.rendered("picker")  # type: ignore[attr-defined]
 
     @on(Input.Changed, "#picker-search")
     def _changed(self, event: Input.Changed) -> None:
