@@ -137,22 +137,38 @@ def escape_like(text: str) -> str:
     return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
 
 
+def prefix_condition(column: sa.ColumnElement[Any], prefix: str, dialect: Dialect) -> sa.ColumnElement[bool]:
+    """Values that start with `prefix`, as an index range scan. MySQL's LIKE 'x%' uses the index
+    (case-insensitively, as its collation compares). SQLite cannot use an index for a LIKE with
+    ESCAPE, nor PostgreSQL for a LIKE outside the C collation, so there it is the range
+    [prefix, prefix with its last character incremented), which is exact in case, with the LIKE
+    kept as a filter so that a collation's odd ordering can never let a non-match through."""
+    like = column.like(escape_like(prefix) + "%", escape=LIKE_ESCAPE)
+    if dialect.name in ("mysql", "mariadb"):
+        return like
+    upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
+    return sa.and_(column >= prefix, column < upper, like)
+
+
 def search_condition(admin: ModelAdmin, text: str, dialect: Dialect) -> sa.ColumnElement[bool] | None:
-    """Case-insensitive match of `text` on the searchable fields. `^text` matches the start of the
-    value (a prefix that an index can serve); `=text` matches the whole value; plain text matches
-    anywhere. LIKE is already case-insensitive on SQLite (ASCII) and MySQL (ci collations) and
-    `lower()` there would defeat the index; PostgreSQL needs ILIKE."""
+    """Match `text` on the searchable fields.
+
+    - plain text: anywhere in the value, case-insensitive (a scan: the UI runs it in a
+      cancellable worker). LIKE is already case-insensitive on SQLite (ASCII) and MySQL (ci
+      collations), and `lower()` would defeat their indexes; PostgreSQL needs ILIKE.
+    - `=text`: the whole value, case-insensitive.
+    - `^text`: the start of the value, on the indexed searchable fields when there are any (so
+      the database reads an index range, whatever the table's size); see `prefix_condition`.
+    """
     text = text.strip()
     fields = admin.searchable
-    if not text or not fields:
+    if not text or not fields or text in ("=", "^"):
         return None
-    if text.startswith("="):
-        pattern = escape_like(text[1:])
-    elif text.startswith("^"):
-        pattern = escape_like(text[1:]) + "%"
-    else:
-        pattern = "%" + escape_like(text) + "%"
     columns = [admin.info.columns[name].column for name in fields]
+    if text.startswith("^"):
+        indexed = [admin.info.columns[n].column for n in fields if admin.info.columns[n].indexed]
+        return sa.or_(*(prefix_condition(c, text[1:], dialect) for c in indexed or columns))
+    pattern = escape_like(text[1:]) if text.startswith("=") else "%" + escape_like(text) + "%"
     if dialect.name == "postgresql":
         return sa.or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
     return sa.or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))

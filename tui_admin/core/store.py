@@ -10,7 +10,8 @@ relationship the screen did not ask for raises instead of costing a hidden query
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -176,9 +177,12 @@ class Store:
         if write and self.read_only:
             raise ReadOnlyError("opened read-only: nothing can be written")
         action_id = self.log.begin(action)
+        in_use: list[Any] = []  # the DBAPI connection, so that a cancelled operation can be stopped
 
         def call(session: Session) -> T:
-            info = session.connection().info
+            connection = session.connection()
+            in_use.append(connection.connection.dbapi_connection)
+            info = connection.info
             info[ACTION_KEY] = action_id
             try:
                 result = fn(session)
@@ -188,20 +192,62 @@ class Store:
             finally:
                 info.pop(ACTION_KEY, None)
 
+        async def stoppable(operation: Awaitable[T]) -> T:
+            """Await the operation; if cancelled, first stop its statement through the driver, then
+            let it unwind. Cancelling it directly would reach SQLAlchemy's greenlet, whose rollback
+            queues behind the still-running query (aiosqlite) and never returns."""
+            inner = asyncio.ensure_future(operation)
+            try:
+                return await asyncio.shield(inner)
+            except asyncio.CancelledError:
+                if not (in_use and await self._interrupt(in_use[0])):
+                    inner.cancel()  # asyncpg, for one, stops its query when its task is cancelled
+                with contextlib.suppress(BaseException):
+                    await inner
+                raise
+
         try:
             if self.is_async:
                 from sqlalchemy.ext.asyncio import AsyncSession
 
                 async with AsyncSession(self._engine, expire_on_commit=False) as session:
-                    return await session.run_sync(call)
+                    return await stoppable(session.run_sync(call))
 
             def in_thread() -> T:
                 with Session(self._engine, expire_on_commit=False) as session:
                     return call(session)
 
-            return await asyncio.to_thread(in_thread)
+            return await stoppable(asyncio.to_thread(in_thread))
         finally:
             self.log.end(action_id)
+
+    async def _interrupt(self, dbapi_connection: Any) -> bool:
+        """Stop the statement a cancelled operation is still running (a count or a search that a
+        new keystroke replaced), so it holds neither the database nor a thread. True if the
+        driver was told; False leaves it to task cancellation (asyncpg, aiomysql)."""
+        name = self.dialect.name
+        try:
+            if name == "sqlite":
+                # sqlite3's interrupt() may be called from any thread. Under aiosqlite it is reached
+                # through the adapter: aiosqlite's own interrupt() would queue behind the query.
+                raw = getattr(dbapi_connection, "_connection", dbapi_connection)
+                getattr(raw, "_conn", raw).interrupt()
+                return True
+            if name == "postgresql" and not self.is_async:
+                dbapi_connection.cancel()
+                return True
+            if name in ("mysql", "mariadb") and not self.is_async:
+                thread = int(dbapi_connection.thread_id())
+
+                def kill() -> None:
+                    with self.sync_engine.connect() as other:
+                        other.exec_driver_sql(f"KILL QUERY {thread}")
+
+                await asyncio.to_thread(kill)
+                return True
+        except Exception:  # the statement may have ended meanwhile: nothing to stop
+            return True
+        return False
 
     def _write(self, session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
         """Run a write; a constraint violation rolls back and becomes a `WriteError`."""
@@ -249,6 +295,18 @@ class Store:
 
     def _parent(self, query: ListQuery) -> ModelInfo | None:
         return self.admin(query.via.model).info if query.via is not None else None
+
+    async def estimate(self, query: ListQuery) -> int | None:
+        """PostgreSQL's planner estimate of an unfiltered table's rows (`pg_class.reltuples`),
+        instant however large the table; None elsewhere, or when the table was never analysed."""
+        admin = self.admin(query.model)
+        if self.dialect.name != "postgresql" or query.search.strip() or query.filters or query.via:
+            return None
+        table = admin.info.table
+        name = f"{table.schema}.{table.name}" if table.schema else table.name
+        stmt = sa.text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)")
+        value = await self._run(f"estimate {admin.info.name}", lambda s: s.scalar(stmt, {"name": name}))
+        return int(value) if value is not None and value >= 0 else None
 
     async def count(self, query: ListQuery) -> int:
         admin = self.admin(query.model)
