@@ -7,6 +7,7 @@ list. The count runs after the first page is on screen and is cancelled when the
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Literal
 
 from rich.text import Text
@@ -25,6 +26,9 @@ from tui_admin.ui.widgets.record_table import RecordTable
 WINDOW = 300
 CELL_WIDTH = 40
 SEARCH_DEBOUNCE = 0.25
+SPINNER_AFTER = 0.3  # seconds before a slow load shows the loading indicator
+EXACT_COUNT_BOUND = 3.0  # seconds the exact count may take when an estimate is already shown
+LARGE = 10_000  # rows from which a sort without an index earns a warning
 NULL = Text("∅", style="dim")
 
 
@@ -52,6 +56,8 @@ class ListScreen(AdminScreen):
         self.more_before = False
         self.more_after = False
         self.total: int | None = None
+        self.estimated: int | None = None  # PostgreSQL's planner estimate, shown as ≈N
+        self.shown_query = self.query_state  # the query whose rows are on screen
         self._search_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
@@ -89,6 +95,17 @@ class ListScreen(AdminScreen):
 
     @work(exclusive=True, group="page", exit_on_error=False)
     async def load(self, mode: Literal["first", "last", "down", "up", "reload"]) -> None:
+        """Fetch and show rows; a slow fetch (a scan for a substring search, a sort without an
+        index) shows the loading indicator and can be stopped with escape."""
+        table = self.query_one(RecordTable)
+        spinner = self.set_timer(SPINNER_AFTER, lambda: setattr(table, "loading", True))
+        try:
+            await self._load(mode)
+        finally:
+            spinner.stop()
+            table.loading = False
+
+    async def _load(self, mode: Literal["first", "last", "down", "up", "reload"]) -> None:
         q, size, store = self.query_state, self.admin.page_size, self.store
         table = self.query_one(RecordTable)
         if mode == "first" or (mode == "reload" and not self.rows):
@@ -126,9 +143,21 @@ class ListScreen(AdminScreen):
 
     @work(exclusive=True, group="count", exit_on_error=False)
     async def count(self) -> None:
-        self.total = None
+        """A plain count after the first page is on screen (cancelled when the view changes). On
+        PostgreSQL the planner's estimate shows at once; the exact figure replaces it if it comes
+        within a bound, else the estimate stays."""
+        query = self.query_state
+        self.total = self.estimated = None
         self._update_title()
-        self.total = await self.store.count(self.query_state)
+        self.estimated = await self.store.estimate(query)
+        self._update_title()
+        try:
+            if self.estimated is None:
+                self.total = await self.store.count(query)
+            else:
+                self.total = await asyncio.wait_for(self.store.count(query), EXACT_COUNT_BOUND)
+        except TimeoutError:
+            pass
         self._update_title()
 
     def _merge(self, page: Page) -> None:
@@ -144,6 +173,7 @@ class ListScreen(AdminScreen):
         if page is not None:
             self.labels, self.counts = {}, {}
             self._merge(page)
+        self.shown_query = self.query_state
         self.rows, self.more_before, self.more_after = rows, before, after
         table = self.query_one(RecordTable)
         column = table.cursor_column
@@ -175,6 +205,8 @@ class ListScreen(AdminScreen):
             parts[0] = f"{q.via.model} #{', '.join(map(str, q.via.pk))} · {q.via.relation} ({self.model})"
         if self.total is not None:
             parts.append(f"{self.total:,} row{'s' if self.total != 1 else ''}")
+        elif self.estimated is not None:
+            parts.append(f"≈{self.estimated:,} rows")
         elif self.rows or self.more_after:
             parts.append("counting…")
         sort = q.sort[0] if q.sort else None
@@ -289,6 +321,9 @@ class ListScreen(AdminScreen):
         if field not in self.admin.sortable:
             self.notify(f"{self.model} cannot be sorted by {field}", severity="warning")
             return
+        if not self.admin.info.columns[field].indexed and (self.total is None or self.total > LARGE):
+            self.notify(f"{field} has no index: each page of this sort reads the whole table "
+                        "(escape stops it)", severity="warning")
         self._set_query(self.query_state.sorted_by(field))
 
     def action_filter(self) -> None:
@@ -311,5 +346,12 @@ class ListScreen(AdminScreen):
             box.add_class("hidden")
             self._apply_search("")
             self.query_one(RecordTable).focus()
+            return
+        loading = [w for w in self.app.workers if w.node is self and w.group == "page" and w.is_running]
+        if loading:
+            self.workers.cancel_group(self, "page")
+            self.query_state = self.shown_query  # the rows on screen are still those of this query
+            self._update_title()
+            self.notify("Stopped: the list shows what it showed before")
             return
         self.app.pop_screen()
