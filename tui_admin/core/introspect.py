@@ -135,6 +135,9 @@ class ModelInfo:
     label_field: str | None
     is_link: bool = False
     label_function: Callable[[Any], str] | None = field(default=None, repr=False)
+    #: The mapper's `version_id_col`, when the model has one: the Store checks and bumps it on
+    #: every update instead of comparing the edited columns.
+    version_column: str | None = None
 
     @property
     def table_name(self) -> str:
@@ -343,6 +346,8 @@ def introspect(
     links = link_tables or {}
     relationships = {rel.key: _relation_info(rel, links) for rel in mapper.relationships}
     link = is_link_table(table)
+    version = mapper.version_id_col
+    version_column = _attr_key(mapper, version) if version is not None else None
     # A link row is named by its keys ("HeroTeamLink #1, 2"), not by a payload column like `role`.
     label_field = label if isinstance(label, str) else None if link else default_label_field(columns)
     return ModelInfo(
@@ -355,4 +360,5 @@ def introspect(
         label_field=label_field,
         is_link=link,
         label_function=label if callable(label) else None,
+        version_column=version_column,
     )

@@ -85,9 +85,10 @@ def _schema_field(annotation: Any, metadata: list[Any], *, required: bool) -> tu
 
 def editable_columns(admin: ModelAdmin, mode: Mode) -> list[ColumnInfo]:
     """The columns a form shows, in order: `form_columns` when given; never a generated key on
-    create, never a key on update (changing a key is a delete + insert, not an edit)."""
+    create, never a key on update (changing a key is a delete + insert, not an edit), never the
+    version column (the Store keeps it)."""
     info = admin.info
-    names = admin.form_columns or list(info.columns)
+    names = [n for n in admin.form_columns or info.columns if n != info.version_column]
     cols = [info.columns[n] for n in names]
     if mode is Mode.CREATE:
         return [c for c in cols if not c.autoincrement and c.kind not in NOT_EDITABLE]

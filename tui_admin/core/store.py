@@ -121,6 +121,19 @@ class DeletePlan:
         return not self.blockers
 
 
+class _CommitCutOff(Exception):
+    """The connection died during COMMIT: whether the write landed must be checked."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__("connection lost during commit")
+        self.result = result
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
     if len(pk) != len(info.primary_key):
         raise NotFoundError(f"{info.name}: a key has {len(info.primary_key)} part(s), got {len(pk)}")
@@ -136,6 +149,13 @@ def _still_holds(col: ColumnInfo, value: Any) -> sa.ColumnElement[bool]:
     if col.kind is Kind.FLOAT:
         return sa.func.abs(col.column - value) <= abs(value) * 1e-6
     return col.column == value
+
+
+def _equal_stored(col: ColumnInfo, stored: Any, written: Any) -> bool:
+    """A value read back equals the one written (floats within single precision, as `_still_holds`)."""
+    if col.kind is Kind.FLOAT and stored is not None and written is not None:
+        return abs(stored - written) <= abs(written) * 1e-6
+    return bool(stored == written)
 
 
 class Store:
@@ -173,9 +193,43 @@ class Store:
 
     # -- running operations -------------------------------------------------------------------
 
-    async def _run(self, action: str, fn: Callable[[Session], T], *, write: bool = False) -> T:
+    async def _run(
+        self,
+        action: str,
+        fn: Callable[[Session], T],
+        *,
+        write: bool = False,
+        landed: Callable[[Session, T], bool] | None = None,
+    ) -> T:
+        """Run `fn` in a session of its own (committing if `write`).
+
+        If the server drops the connection: a read is run again once, on a fresh connection (a
+        read is idempotent); a write that failed before COMMIT was rolled back by the server, and
+        says so; a write whose COMMIT was cut off is checked with `landed` on a fresh connection,
+        so the user is told whether it was saved."""
         if write and self.read_only:
             raise ReadOnlyError("opened read-only: nothing can be written")
+        for attempt in (1, 2):
+            try:
+                return await self._run_once(action, fn, write)
+            except _CommitCutOff as cut:
+                if landed is None:
+                    raise WriteError(
+                        "The connection was lost while saving: it is not known whether the change was saved; "
+                        "reload to see", {},
+                    ) from None
+                if await self._landed(action, landed, cut.result):
+                    return cut.result  # type: ignore[no-any-return]
+                raise WriteError("The connection was lost while saving: the change was NOT saved", {}) from None
+            except sa.exc.DBAPIError as exc:
+                if write or attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _landed(self, action: str, landed: Callable[[Session, T], bool], result: T) -> bool:
+        return await self._run(f"{action}: did it land?", lambda s: landed(s, result))
+
+    async def _run_once(self, action: str, fn: Callable[[Session], T], write: bool) -> T:
         action_id = self.log.begin(action)
         in_use: list[Any] = []  # the DBAPI connection, so that a cancelled operation can be stopped
 
@@ -187,7 +241,12 @@ class Store:
             try:
                 result = fn(session)
                 if write:
-                    session.commit()
+                    try:
+                        session.commit()
+                    except sa.exc.DBAPIError as exc:
+                        if exc.connection_invalidated:
+                            raise _CommitCutOff(result) from exc
+                        raise WriteError(f"The database refused the change: {_first_line(exc)}", {}) from None
                 return result
             finally:
                 info.pop(ACTION_KEY, None)
@@ -430,7 +489,11 @@ class Store:
             self._write(session, info, session.flush)
             return info.pk_of(obj)
 
-        return await self._run(f"create {info.name}", run, write=True)
+        def landed(session: Session, pk: tuple[Any, ...]) -> bool:
+            """The key was given out by the flush; the row exists only if the COMMIT landed."""
+            return session.execute(sa.select(sa.literal(1)).where(_pk_condition(info, pk))).first() is not None
+
+        return await self._run(f"create {info.name}", run, write=True, landed=landed)
 
     async def update(
         self, name: str, pk: Sequence[Any], changes: dict[str, Any], original: dict[str, Any]
@@ -440,11 +503,19 @@ class Store:
         info = self.admin(name).info
         if not changes:
             return
-        guarded = [n for n in changes if info.columns[n].kind is not Kind.JSON]
+        values = {info.columns[n].column: v for n, v in changes.items()}
+        version = info.version_column
+        if version is not None:
+            # The model keeps a version: it alone says whether the row changed; it moves on by one.
+            guarded = [version]
+            values[info.columns[version].column] = original[version] + 1
+        else:
+            guarded = [n for n in changes if info.columns[n].kind is not Kind.JSON]
         condition = sa.and_(
             _pk_condition(info, pk), *(_still_holds(info.columns[n], original.get(n)) for n in guarded)
         )
-        stmt = sa.update(info.table).where(condition).values({info.columns[n].column: v for n, v in changes.items()})
+        stmt = sa.update(info.table).where(condition).values(values)
+        watched = list(dict.fromkeys([*changes, *guarded]))
 
         def run(session: Session) -> None:
             result = self._write(session, info, lambda: session.execute(stmt))
@@ -452,13 +523,13 @@ class Store:
                 return
             session.rollback()
             current = session.execute(
-                sa.select(*(info.columns[n].column for n in changes)).where(_pk_condition(info, pk))
+                sa.select(*(info.columns[n].column for n in watched)).where(_pk_condition(info, pk))
             ).first()
             if current is None:
                 raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} was deleted meanwhile: nothing was saved")
             moved = {
                 n: (original.get(n), now)
-                for n, now in zip(changes, current, strict=True)
+                for n, now in zip(watched, current, strict=True)
                 if original.get(n) != now
             }
             raise ConflictError(
@@ -467,7 +538,15 @@ class Store:
                 moved,
             )
 
-        await self._run(f"update {info.name}", run, write=True)
+        def landed(session: Session, _: None) -> bool:
+            row = session.execute(
+                sa.select(*(info.columns[n].column for n in changes)).where(_pk_condition(info, pk))
+            ).first()
+            return row is not None and all(
+                _equal_stored(info.columns[n], a, b) for n, a, b in zip(changes, row, changes.values(), strict=True)
+            )
+
+        await self._run(f"update {info.name}", run, write=True, landed=landed)
 
     def _referrers(self, info: ModelInfo) -> list[tuple[sa.Table, sa.ForeignKey]]:
         """Every foreign key, in any table of the metadata, that points at this table."""
@@ -528,7 +607,10 @@ class Store:
                 raise NotFoundError(f"{plan.label} was deleted meanwhile")
             return plan
 
-        return await self._run(f"delete {info.name}", run, write=True)
+        def landed(session: Session, _: DeletePlan) -> bool:
+            return session.execute(sa.select(sa.literal(1)).where(_pk_condition(info, pk))).first() is None
+
+        return await self._run(f"delete {info.name}", run, write=True, landed=landed)
 
     # -- relationships ------------------------------------------------------------------------
 

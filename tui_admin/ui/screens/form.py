@@ -25,7 +25,7 @@ from tui_admin.core.schemas import (
     to_form_value,
 )
 from tui_admin.ui.screens.base import AdminScreen, describe
-from tui_admin.ui.widgets.fields import field_value, field_widget
+from tui_admin.ui.widgets.fields import field_value, field_widget, set_field_value
 from tui_admin.ui.widgets.picker import ForeignKeyField
 
 
@@ -67,7 +67,8 @@ class FormScreen(AdminScreen):
         labels: dict[str, dict[Any, str]] = {}
         if self.pk is not None:
             record = await self.store.get(self.model, self.pk)
-            self.original = {c.name: getattr(record.obj, c.name) for c in self.columns}
+            # Every column, not only the form's: the version column guards the update too.
+            self.original = {name: getattr(record.obj, name) for name in self.admin.info.columns}
             values, labels = dict(self.original), record.labels
             self.query_one("#form-title", Static).update(
                 f"Edit {self.model} · {self.admin.info.label(record.obj)}"
@@ -148,7 +149,9 @@ class FormScreen(AdminScreen):
                 pk = self.pk
         except ConflictError as exc:
             changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
-            self.show_errors({GENERAL: f"{exc}. Changed meanwhile: {changed}. Reopen the record to edit it again."})
+            message = f"{exc}. Changed meanwhile: {changed}."
+            self.show_errors({GENERAL: message})
+            self.offer_reload(message)
             return
         except WriteError as exc:
             self.show_errors(exc.field_errors or {GENERAL: str(exc)})
@@ -161,6 +164,34 @@ class FormScreen(AdminScreen):
         self.initial = None
         self.notify(f"Saved {self.model} #{format_pk(pk)}")
         self.dismiss(pk)
+
+    def offer_reload(self, message: str) -> None:
+        """After a lost update: reload the record with your edits kept on top, or cancel."""
+        from tui_admin.ui.screens.confirm import ConfirmScreen
+
+        def answer(reload: bool | None) -> None:
+            if reload:
+                self.reload_keeping_edits()
+
+        question = f"{message}\n\nReload it, keeping your edits on top of the new values?"
+        self.app.push_screen(ConfirmScreen(question, yes="Reload", no="Cancel"), answer)
+
+    @work(exclusive=True, group="form", exit_on_error=False)
+    async def reload_keeping_edits(self) -> None:
+        """Fields you edited keep your text; the others take the record's current values, which
+        become the new "original" the next save is checked against."""
+        assert self.pk is not None and self.initial is not None
+        record = await self.store.get(self.model, self.pk)
+        edited = {name for name, value in self._raw().items() if value != self.initial[name]}
+        self.original = {name: getattr(record.obj, name) for name in self.admin.info.columns}
+        for col in self.columns:
+            fresh = to_form_value(col, self.original[col.name])
+            self.initial[col.name] = fresh
+            if col.name not in edited:
+                label = record.labels.get(col.name, {}).get(self.original[col.name])
+                set_field_value(self.query_one(f"#field-{col.name}"), fresh, label)
+        self.show_errors({})
+        self.notify("Reloaded: the fields you had edited keep your text. Save again with ctrl+s.")
 
     def action_cancel(self) -> None:
         if not self.is_dirty:

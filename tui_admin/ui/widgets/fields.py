@@ -63,3 +63,19 @@ def field_value(widget: Widget) -> Any:
     if isinstance(widget, Input):
         return widget.value
     raise TypeError(f"not a form field widget: {widget!r}")
+
+
+def set_field_value(widget: Widget, value: Any, label: str | None = None) -> None:
+    """Put a form value (see `schemas.to_form_value`) back into its widget."""
+    if isinstance(widget, ForeignKeyField):
+        widget.set_value(value, label)
+    elif isinstance(widget, Select):
+        widget.value = Select.NULL if value is None else value
+    elif isinstance(widget, Checkbox):
+        widget.value = bool(value)
+    elif isinstance(widget, TextArea):
+        widget.text = value or ""
+    elif isinstance(widget, Input):
+        widget.value = value or ""
+    else:
+        raise TypeError(f"not a form field widget: {widget!r}")
