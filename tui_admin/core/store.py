@@ -741,22 +741,21 @@ class Store:
 
         def run(session: Session) -> None:
             who = link_info.info if link_info is not None else info
-            for target_pk in diff.remove:
-                stmt = sa.delete(table).where(where(target_pk))
-                result = self._write(session, who, lambda s=stmt: session.execute(s))
-                if result.rowcount != 1:
+
+            def exactly_one(stmt: sa.Executable, target_pk: Sequence[Any], what: str) -> None:
+                """Each removed or changed link must still be there as loaded; else nothing is saved."""
+                if self._write(session, who, lambda: session.execute(stmt)).rowcount != 1:
                     session.rollback()
-                    raise WriteError(f"the link to {target.info.name} #{format_pk(tuple(target_pk))} was already "
-                                     "removed by someone else: nothing was saved", {})
+                    raise WriteError(f"the link to {target.info.name} #{format_pk(tuple(target_pk))} was {what} "
+                                     "by someone else: nothing was saved", {})
+
+            for target_pk in diff.remove:
+                exactly_one(sa.delete(table).where(where(target_pk)), target_pk, "already removed")
             for change in diff.change:
                 guard = [table.c[n].is_(None) if v is None else table.c[n] == v for n, v in change.original.items()]
                 stmt = sa.update(table).where(where(change.target), *guard).values(
                     {table.c[n]: v for n, v in change.values.items()})
-                result = self._write(session, who, lambda s=stmt: session.execute(s))
-                if result.rowcount != 1:
-                    session.rollback()
-                    raise WriteError(f"the link to {target.info.name} #{format_pk(change.target)} was changed or "
-                                     "removed by someone else: nothing was saved", {})
+                exactly_one(stmt, change.target, "changed or removed")
             for add in diff.add:
                 row = {col.name: v for col, v in keys(add.target).items()}
                 row.update(add.values)

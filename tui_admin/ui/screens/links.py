@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui_admin.core.format import display
@@ -23,8 +22,8 @@ from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.widgets.record_table import OpenTable
+from tui_admin.ui.widgets.search_box import SearchBox
 
-SEARCH_DEBOUNCE = 0.2
 CANDIDATES = 50
 LINKS_PAGE = 500
 
@@ -54,7 +53,6 @@ class LinksScreen(AdminScreen):
         self.removed: set[tuple[Any, ...]] = set()
         self.changed: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.candidates: list[Any] = []
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +70,7 @@ class LinksScreen(AdminScreen):
                 yield links
             with Vertical(id="candidates-pane"):
                 fields = ", ".join(self.target.searchable) or "key"
-                yield Input(placeholder=f"search {self.target.info.name} ({fields}) to add", id="candidate-search")
+                yield SearchBox(placeholder=f"search {self.target.info.name} ({fields}) to add", id="candidate-search")
                 candidates = OpenTable(id="candidates", cursor_type="row", zebra_stripes=True)
                 candidates.add_column(f"{self.target.info.name} to add (enter)", key="label")
                 yield candidates
@@ -150,16 +148,11 @@ class LinksScreen(AdminScreen):
 
     # -- events -------------------------------------------------------------------------------
 
-    @on(Input.Changed, "#candidate-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        text = event.value
-        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.search(text))
-
-    @on(Input.Submitted, "#candidate-search")
-    def _search_submitted(self) -> None:
-        self.query_one("#candidates", DataTable).focus()
+    @on(SearchBox.Search, "#candidate-search")
+    def _search(self, event: SearchBox.Search) -> None:
+        self.search(event.text)
+        if event.submitted:
+            self.query_one("#candidates", DataTable).focus()
 
     @on(DataTable.RowSelected, "#candidates")
     def _add(self, event: DataTable.RowSelected) -> None:

@@ -14,7 +14,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui_admin.core.format import display, shorten
@@ -22,10 +21,10 @@ from tui_admin.core.query import ListQuery, cursor_of
 from tui_admin.core.store import Labels, Page
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.record_table import RecordTable
+from tui_admin.ui.widgets.search_box import SearchBox
 
 WINDOW = 300
 CELL_WIDTH = 40
-SEARCH_DEBOUNCE = 0.25
 SPINNER_AFTER = 0.3  # seconds before a slow load shows the loading indicator
 EXACT_COUNT_BOUND = 3.0  # seconds the exact count may take when an estimate is already shown
 LARGE = 10_000  # rows from which a sort without an index earns a warning
@@ -58,7 +57,6 @@ class ListScreen(AdminScreen):
         self.total: int | None = None
         self.estimated: int | None = None  # PostgreSQL's planner estimate, shown as ≈N
         self.shown_query = self.query_state  # the query whose rows are on screen
-        self._search_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -66,7 +64,7 @@ class ListScreen(AdminScreen):
         yield Header()
         yield Static(self.model, id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
-        yield Input(placeholder=f"search {fields}  (^prefix  =exact)", id="search", classes="hidden")
+        yield SearchBox(placeholder=f"search {fields}  (^prefix  =exact)", id="search", classes="hidden")
         table = RecordTable(id="records", cursor_type="cell", zebra_stripes=True)
         for name in self.columns:
             table.add_column(name, key=name)
@@ -250,21 +248,15 @@ class ListScreen(AdminScreen):
         event.stop()
         self.action_open()
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        text = event.value
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._apply_search(text))
+    @on(SearchBox.Search, "#search")
+    def _search(self, event: SearchBox.Search) -> None:
+        self._apply_search(event.text)
+        if event.submitted:
+            self.query_one(RecordTable).focus()
 
     def _apply_search(self, text: str) -> None:
         if text != self.query_state.search:
             self._set_query(self.query_state.searching(text))
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        self._apply_search(event.value)
-        self.query_one(RecordTable).focus()
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -11,16 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.store import Store
 from tui_admin.ui.screens.base import describe
 from tui_admin.ui.widgets.record_table import OpenTable
+from tui_admin.ui.widgets.search_box import SearchBox
 
 LIMIT = 50
-DEBOUNCE = 0.2
 NONE_KEY = "∅"
 
 
@@ -40,7 +39,6 @@ class PickerScreen(ModalScreen[Picked | None]):
         self.store, self.col = store, col
         self.current, self.current_label = current, current_label
         self.found: list[tuple[Any, str]] = []
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         target = self.store.registry.for_table(self.col.foreign_key.table)  # type: ignore[union-attr]
@@ -49,7 +47,7 @@ class PickerScreen(ModalScreen[Picked | None]):
         with Vertical(id="picker"):
             yield Static(f"{self.col.name} → {self.col.foreign_key.table}   current: {now}",  # type: ignore[union-attr]
                          classes="screen-title")
-            yield Input(placeholder=f"type to search {fields}", id="picker-search")
+            yield SearchBox(placeholder=f"type to search {fields}", id="picker-search")
             table = OpenTable(id="picker-results", cursor_type="row")
             table.add_column("record", key="label")
             table.add_column("key", key="key")
@@ -77,16 +75,11 @@ class PickerScreen(ModalScreen[Picked | None]):
             table.add_row(Text(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
         self.app.rendered("picker")  # type: ignore[attr-defined]
 
-    @on(Input.Changed, "#picker-search")
-    def _changed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        text = event.value
-        self._timer = self.set_timer(DEBOUNCE, lambda: self.search(text))
-
-    @on(Input.Submitted, "#picker-search")
-    def _submitted(self) -> None:
-        self.action_to_results()
+    @on(SearchBox.Search, "#picker-search")
+    def _search(self, event: SearchBox.Search) -> None:
+        self.search(event.text)
+        if event.submitted:
+            self.action_to_results()
 
     def action_to_results(self) -> None:
         self.query_one("#picker-results", DataTable).focus()
