@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui_admin.core.engine import EngineError, mask
 from tui_admin.core.registry import ConfigError, Registry
@@ -98,6 +99,19 @@ class AdminApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) also opens any model's list, and the query log."""
+        yield from super().get_system_commands(screen)
+        if self.store is None:
+            return
+        from tui_admin.ui.screens.list import ListScreen
+
+        for admin in self.store.registry:
+            name = admin.info.name
+            yield SystemCommand(f"Open {name}", f"the list of {admin.info.table_name}",
+                                lambda n=name: self.push_screen(ListScreen(n)))
+        yield SystemCommand("Query log", "the statements of the last actions (f12)", self.action_query_log)
 
     def action_query_log(self) -> None:
         from tui_admin.ui.screens.query_log import QueryLogScreen
