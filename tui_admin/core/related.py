@@ -65,12 +65,18 @@ def related_select(
     limit: int,
 ) -> sa.Select[Any]:
     """A page of related rows in target-key order. For a many-to-many each row also carries the
-    link row's own columns (`role`), selected by name from the link table."""
+    link row's own columns (`role`), selected by name from the link table, and the order is taken
+    from the link's copy of the target key: the link's composite key (parent, target) then serves
+    both the WHERE and the ORDER BY, where ordering by the target's own column would sort every
+    link of the parent (10,000 of them for a big team) to return the first ten."""
     pk_cols = [target.columns[n].column for n in target.primary_key]
     if rel.direction is Direction.MANY_TO_MANY:
         table = link_table(rel)
         extras = [table.c[name].label(f"link_{name}") for name in rel.link_extra_columns]
         stmt = sa.select(target.model, *extras).join(table, _link_join(rel))
+        link_of = {target_col: link_col for target_col, link_col in rel.target_pairs}
+        if all(col in link_of for col in pk_cols):
+            pk_cols = [link_of[col] for col in pk_cols]
     else:
         stmt = sa.select(target.model)
     stmt = stmt.where(_parent_condition(rel, values))
