@@ -165,10 +165,10 @@ async def clear_input(pilot: Pilot[Any], widget: Any) -> None:
 
 
 def footer_actions(screen: Any) -> set[str]:
-    """The actions the footer shows on `screen`."""
-    from textual.widgets._footer import FooterKey
+    """The actions the key bar at the bottom shows on `screen`."""
+    from tui_admin.ui.widgets.key_bar import KeyBar
 
-    return {key.action for key in screen.query(FooterKey)}
+    return set(screen.query_one(KeyBar).shown_actions())
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:

@@ -135,7 +135,8 @@ async def test_edit_from_the_list_shows_the_detail_then_the_updated_list(demo_ap
 
 
 async def test_a_row_changed_meanwhile_is_not_overwritten(demo_app: AdminApp, sqlite_demo: str) -> None:
-    """Optimistic concurrency: the form says so in `#form-error`, keeps the input, writes nothing."""
+    """Optimistic concurrency: the form says so in `#form-error` and in a dialog offering to reload;
+    cancelled, the form keeps the input and nothing is written."""
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await open_model(pilot, "Hero")
@@ -149,7 +150,8 @@ async def test_a_row_changed_meanwhile_is_not_overwritten(demo_app: AdminApp, sq
         await pilot.press(*" II")
         error = form.query_one("#form-error", Static)
         await press(pilot, "ctrl+s", until=lambda: bool(static_text(error)), what="the conflict message")
-        assert demo_app.screen is form
+        assert "changed by someone else" in static_text(demo_app.screen.query_one("#confirm-question", Static))
+        await press(pilot, "n", until=lambda: demo_app.screen is form, what="the form again")
         assert not error.has_class("hidden")
         assert "changed by someone else" in static_text(error)
         assert name.value == "Deadpond II"

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_admin.core.format import display
 from tui_admin.core.introspect import Direction, RelationInfo, format_pk
@@ -22,6 +22,7 @@ from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 
 NULL = Text("∅ NULL", style="dim")
@@ -57,7 +58,7 @@ class DetailScreen(AdminScreen):
         table.add_column("Value", key="value")
         table.add_column("Link", key="link")
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#fields", DataTable).focus()

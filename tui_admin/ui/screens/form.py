@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.introspect import ColumnInfo, format_pk
@@ -26,6 +26,7 @@ from tui_admin.core.schemas import (
 )
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.widgets.fields import field_value, field_widget, set_field_value
+from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.picker import ForeignKeyField
 
 
@@ -55,7 +56,7 @@ class FormScreen(AdminScreen):
         yield Static(title, id="form-title", classes="screen-title")
         yield Static("", id="form-error", classes="error hidden")
         yield VerticalScroll(id="form")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.prepare()

@@ -15,12 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tui_admin.core.format import display
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
 from tui_admin.ui.screens.base import AdminScreen, describe
+from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
 
@@ -74,7 +75,7 @@ class LinksScreen(AdminScreen):
                 candidates = OpenTable(id="candidates", cursor_type="row", zebra_stripes=True)
                 candidates.add_column(f"{self.target.info.name} to add (enter)", key="label")
                 yield candidates
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load_links()

@@ -14,12 +14,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tui_admin.core.format import display, shorten
 from tui_admin.core.query import ListQuery, cursor_of
 from tui_admin.core.store import Labels, Page
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
 
@@ -69,7 +70,7 @@ class ListScreen(AdminScreen):
         for name in self.columns:
             table.add_column(name, key=name)
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 
 
@@ -22,7 +23,7 @@ class ModelsScreen(AdminScreen):
         table.add_column("Table", key="table")
         table.add_column("Rows", key="rows")
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def show_models(self) -> None:
         """Called once the Store is open: list the models at once, counts follow."""

@@ -1,0 +1,538 @@
+"""Benchmark of sqladmin-tui on a large SQLite database.
+
+    python bench/run.py [--rows N] [--repeat R] [--cold R] [--json]
+
+It builds once (cached in bench/.cache/, see build_db.py) a SQLite database of the demo schema
+with N heroes (default 1,000,000), 100 teams and N hero-team links; `--rows 15` uses the
+15-hero demo built from sample.db.sql, for comparison. It then drives the real `AdminApp`
+headless (`App.run_test`, 120x36) through these actions, each repeated R times (default 5):
+
+    open list      enter on Hero in the models screen             list Hero      mark list:first
+    next page      pagedown until the list fetches the next page  list Hero      mark list:down
+    last page      end (the last page of the whole list)          list Hero      mark list:last
+    sort by name   right to the `name` column, then s             list Hero      mark list:first
+    prefix search  /, type "^Hero 0999", enter                    list Hero      mark list:first
+    hero detail    enter on the first hero of the list            detail Hero    mark detail
+    team detail    enter on team_id in the hero's detail (~N/100 heroes in that team)
+                                                                  detail Team    mark detail
+    create form    n in the hero list (no Store call)             -              mark form
+    picker search  enter on team_id in the form, type "Team 05", enter
+                                                                  choices Team   mark picker
+
+Figures, each the median of the R runs:
+- store_ms: the Store time of the operation that served the action (`Action.wall_ms` in the
+  app's query log: session, statements, thread hand-off), 0 when the action needs no Store call.
+  It is wall time as the awaiting worker saw it, so it also holds any time the event loop was
+  busy (painting, styling a new screen) before it could start the thread or take its result.
+  The table (not the JSON) also shows "sql ms", the statements' own time in cursor.execute.
+- ui_ms: from just before the key press to the refresh that painted the new data, as the app
+  itself notes it (`AdminApp.render_marks`). The key goes to the app's driver as `Pilot.press`
+  sends it, and the mark is awaited with `asyncio.sleep` polling: Pilot's fixed waits are not
+  part of it, and the benchmark posts nothing into the app while an action is measured.
+- statements: how many SQL statements that Store operation sent.
+- count: the list's `count Hero`, which runs in the background once the first page is shown
+  (store_ms only; it is not part of "open list").
+- rss_mb: the peak resident memory of this process (the app and the benchmark) at the end.
+- cold_start_ms: from just before spawning the real `sqladmin-tui` console script in a
+  pseudo-terminal (120x36, TERM=xterm-256color) to the models screen showing the Hero row count
+  in its output; median of `--cold` runs (default 3).
+
+An action that cannot happen at that size (no next or last page in a 15-row list) is null.
+The table also reports the garbage collector's full collections while the app was driven (they
+pause the whole process, and explain most slow outliers). The figures are wall-clock times: run
+on a quiet machine, and compare medians of several runs.
+Progress goes to stderr; `--json` prints exactly one JSON object on stdout:
+{"open list": {"store_ms": …, "ui_ms": …, "statements": …}, …, "count": {"store_ms": …},
+ "cold_start_ms": …, "rss_mb": …}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import re
+import resource
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import build_db  # the sibling module (bench/ is on the path from here on)
+
+MODELS = "tui_admin.demo.models"
+SIZE = (120, 36)
+SEARCH = "^Hero 0999"
+PICKER_SEARCH = "Team 05"
+MARK_TIMEOUT = 60.0  # seconds an action may take before the benchmark gives up on it
+
+#: (name, ui target ms, store target ms, statements target); None: no target.
+ACTIONS: list[tuple[str, float | None, float | None, int | None]] = [
+    ("open list", 50, 10, 2),
+    ("next page", 50, 10, 2),
+    ("last page", 50, 10, 2),
+    ("sort by name", 50, 10, 2),
+    ("prefix search", 50, 10, 2),
+    ("hero detail", 60, 20, 4),
+    ("team detail", 60, 20, 4),
+    ("create form", 50, None, None),
+    ("picker search", None, 10, None),
+]
+COLD_TARGET_MS = 1000.0
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Sample:
+    store_ms: float
+    ui_ms: float
+    statements: int
+    sql_ms: float = 0.0  # the statements' own time (cursor.execute), a part of store_ms
+
+
+@dataclass
+class Results:
+    samples: dict[str, list[Sample]] = field(default_factory=lambda: {name: [] for name, *_ in ACTIONS})
+    count_ms: list[float] = field(default_factory=list)
+    gc_pauses_ms: list[float] = field(default_factory=list)  # full (generation 2) collections
+
+
+class GcWatch:
+    """Times the garbage collector's full collections while the app runs: they stop everything,
+    the event loop and the Store's thread alike, and explain the slow outliers."""
+
+    def __init__(self, into: list[float]) -> None:
+        self.into = into
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif info["generation"] == 2:
+            self.into.append((time.perf_counter() - self._started) * 1000)
+
+    async def __aenter__(self) -> GcWatch:
+        gc.callbacks.append(self)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+# -- driving the app -----------------------------------------------------------------------------
+
+
+def _key_event(key: str) -> Any:
+    """The `Key` event a terminal would deliver for `key`, built as `Pilot.press` builds it."""
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+class Driver:
+    """Sends keys to the headless app and reads what the app itself noted: its render marks and
+    the Store's query log.
+
+    A measured key is handed to the driver as `Pilot.press` does, but without Pilot's waits, and
+    the render mark is awaited by polling a deque with `asyncio.sleep`: nothing of the benchmark
+    runs in the app's message queues while an action is measured. Between actions `settle` waits
+    (with Pilot) until no worker runs, so each action starts from a quiet app."""
+
+    def __init__(self, app: Any, pilot: Any) -> None:
+        self.app = app
+        self.pilot = pilot
+
+    @property
+    def store(self) -> Any:
+        return self.app.store
+
+    @property
+    def screen_name(self) -> str:
+        return type(self.app.screen).__name__
+
+    def send(self, key: str) -> None:
+        event = _key_event(key)
+        event.set_sender(self.app)
+        self.app._driver.send_message(event)
+
+    def mark_after(self, kind: str, since: float) -> float | None:
+        for what, at in list(self.app.render_marks):
+            if at > since and what == kind:
+                return float(at)
+        return None
+
+    async def wait_mark(self, kind: str, since: float, timeout: float = MARK_TIMEOUT) -> float:
+        """The time of the first render mark `kind` noted after `since`, waiting for it."""
+        deadline = time.perf_counter() + timeout
+        while (at := self.mark_after(kind, since)) is None:
+            if time.perf_counter() > deadline:
+                raise BenchError(f"no {kind!r} render mark within {timeout:.0f} s (screen: {self.screen_name})")
+            await asyncio.sleep(0.001)
+        return at
+
+    async def settle(self) -> None:
+        """Until no worker runs and the message queues are drained: the next action starts clean."""
+        for _ in range(2000):
+            await self.pilot.pause()
+            running = [w for w in self.app.workers if w.is_running]
+            if not running:
+                await self.pilot.pause()
+                if not any(w.is_running for w in self.app.workers):
+                    if errors := [n.message for n in getattr(self.app, "_notifications", ()) if n.severity == "error"]:
+                        raise BenchError(f"the app shows an error: {errors}")
+                    return
+            else:
+                await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
+        raise BenchError(f"the app never settled (screen: {self.screen_name})")
+
+    def actions_since(self, since: float, name: str | None = None) -> list[Any]:
+        return [a for a in list(self.store.log.actions) if a.started >= since and (name is None or a.name == name)]
+
+    async def measure(self, key: str | None, mark: str, store_action: str | None, *, t0: float | None = None) -> Sample:
+        """Send `key` (t0 taken just before, unless the key was sent at `t0`), wait for the render
+        mark `mark`, settle, and read the Store action `store_action` that served it."""
+        if t0 is None:
+            assert key is not None
+            t0 = time.perf_counter()
+            self.send(key)
+        at = await self.wait_mark(mark, t0)
+        await self.settle()
+        if store_action is None:
+            return Sample(0.0, (at - t0) * 1000, 0)
+        served = [a for a in self.actions_since(t0, store_action) if a.started <= at]
+        if not served:
+            names = [a.name for a in self.actions_since(t0)]
+            raise BenchError(f"no {store_action!r} Store action before the {mark!r} mark (saw {names})")
+        action = served[-1]
+        return Sample(float(action.wall_ms or 0.0), (at - t0) * 1000, len(action.statements), action.ms)
+
+    def record(self, results: Results, name: str, sample: Sample) -> None:
+        results.samples[name].append(sample)
+        log(f"    {name:<14} store {sample.store_ms:7.1f} ms (sql {sample.sql_ms:6.1f})  "
+            f"ui {sample.ui_ms:7.1f} ms  {sample.statements} stmt")
+
+    async def press(self, *keys: str) -> None:
+        """Keys that are not measured: with Pilot's waits, then settled."""
+        await self.pilot.press(*keys)
+        await self.settle()
+
+    async def type_text(self, text: str) -> None:
+        """Type as a person would (one key at a time); the search box's debounce must not fire
+        before the enter that is measured."""
+        started = time.perf_counter()
+        await self.pilot.press(*text)
+        if self.actions_since(started):
+            raise BenchError("the search debounce fired while typing (keys came more than 0.25 s apart)")
+
+    async def next_page(self, table: Any) -> Sample | None:
+        """pagedown until a key press makes the list fetch the rows after its window; that press
+        is the one measured."""
+        for _ in range(100):
+            row = table.cursor_row
+            t0 = time.perf_counter()
+            self.send("pagedown")
+            deadline = t0 + 5.0
+            while table.cursor_row == row and time.perf_counter() < deadline:  # the key is handled
+                await asyncio.sleep(0.001)
+            for _ in range(50):  # the NearEdge message it posts, and the worker that starts
+                if self.actions_since(t0, "list Hero"):
+                    break
+                await asyncio.sleep(0.001)
+            else:
+                await self.settle()  # (a slow machine: the fetch may start later)
+            if self.actions_since(t0, "list Hero"):
+                return await self.measure(None, "list:down", "list Hero", t0=t0)
+            if table.cursor_row == row:
+                return None  # at the end of the list
+        return None
+
+
+async def drive(url: str, repeat: int) -> Results:
+    from tui_admin.core.registry import Registry
+    from tui_admin.ui.app import AdminApp
+    from tui_admin.ui.screens.detail import DetailScreen
+    from tui_admin.ui.screens.form import FormScreen
+    from tui_admin.ui.screens.list import ListScreen
+    from tui_admin.ui.screens.models import ModelsScreen
+    from tui_admin.ui.screens.picker import PickerScreen
+
+    results = Results()
+    app = AdminApp(url, Registry.from_module(MODELS), title="bench")
+
+    def expect(kind: type) -> Any:
+        if not isinstance(app.screen, kind):
+            raise BenchError(f"expected {kind.__name__}, the app shows {type(app.screen).__name__}")
+        return app.screen
+
+    async with app.run_test(size=SIZE) as pilot, GcWatch(results.gc_pauses_ms):
+        d = Driver(app, pilot)
+        await d.wait_mark("models", 0.0)
+        await d.settle()
+        models = expect(ModelsScreen)
+        models_table = models.query_one("#models")
+        models_table.move_cursor(row=models_table.get_row_index("Hero"))
+
+        for run in range(1, repeat + 1):
+            log(f"  run {run}/{repeat}")
+            await d.settle()
+            expect(ModelsScreen)
+
+            # open list (and its background count)
+            t0 = time.perf_counter()
+            d.record(results, "open list", await d.measure("enter", "list:first", "list Hero"))
+            counts = [a for a in d.actions_since(t0, "count Hero") if a.wall_ms is not None]
+            if counts:
+                results.count_ms.append(float(counts[-1].wall_ms))
+            screen = expect(ListScreen)
+            table = screen.query_one("#records")
+
+            # next page, then the last page (neither exists when the list fits in one page)
+            if screen.more_after and (sample := await d.next_page(table)) is not None:
+                d.record(results, "next page", sample)
+            if screen.more_after:
+                d.record(results, "last page", await d.measure("end", "list:last", "list Hero"))
+
+            # sort by name: the cursor to the name column, then s
+            name_col = screen.columns.index("name")
+            while table.cursor_column != name_col:
+                await d.press("right" if table.cursor_column < name_col else "left")
+            d.record(results, "sort by name", await d.measure("s", "list:first", "list Hero"))
+
+            # back to the models screen, and open the list afresh (sorted by key) for the search
+            await d.press("escape")
+            expect(ModelsScreen)
+            t0 = time.perf_counter()
+            await d.press("enter")
+            await d.wait_mark("list:first", t0)
+            screen = expect(ListScreen)
+
+            # prefix search: type, then measure the enter that applies it at once
+            await d.press("slash")
+            await d.type_text(SEARCH)
+            d.record(results, "prefix search", await d.measure("enter", "list:first", "list Hero"))
+
+            # escape clears the search: the list is back to its first page
+            t0 = time.perf_counter()
+            await d.press("escape")
+            await d.wait_mark("list:first", t0)
+
+            # hero detail, of the first hero
+            d.record(results, "hero detail", await d.measure("enter", "detail", "detail Hero"))
+            detail = expect(DetailScreen)
+            if detail.detail is None or detail.detail.record.obj.team_id is None:
+                raise BenchError("the first hero has no team")
+
+            # team detail: enter on the hero's team_id
+            fields = detail.query_one("#fields")
+            fields.move_cursor(row=fields.get_row_index("field:team_id"))
+            await d.settle()
+            d.record(results, "team detail", await d.measure("enter", "detail", "detail Team"))
+            expect(DetailScreen)
+
+            # back to the list (each screen reloads as it comes back)
+            await d.press("escape")
+            await d.press("escape")
+            expect(ListScreen)
+
+            # create form
+            d.record(results, "create form", await d.measure("n", "form", None))
+            form = expect(FormScreen)
+
+            # the team picker: open it, type, and measure the enter that applies the search
+            form.query_one("#field-team_id").focus()
+            await d.settle()
+            t0 = time.perf_counter()
+            await d.press("enter")
+            await d.wait_mark("picker", t0)
+            expect(PickerScreen)
+            await d.type_text(PICKER_SEARCH)
+            d.record(results, "picker search", await d.measure("enter", "picker", "choices Team"))
+
+            # picker → form → list → models
+            for _ in range(3):
+                await d.press("escape")
+            expect(ModelsScreen)
+    return results
+
+
+# -- cold start ----------------------------------------------------------------------------------
+
+_ESCAPES = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_=>78])")
+
+
+#: The Hero row of the models screen once its count is in (before, the cell shows "…").
+_HERO_COUNT = re.compile(r"Hero\s+hero\s+([0-9][0-9,]*)(?=\s)")
+
+
+def cold_start_once(url: str, timeout: float = 30.0) -> tuple[float, str]:
+    """Milliseconds from spawning `sqladmin-tui` in a pseudo-terminal to the models screen showing
+    the Hero row count, and the count as the screen showed it."""
+    script = Path(sys.executable).parent / "sqladmin-tui"
+    master, slave = os.openpty()
+    rows, cols = SIZE[1], SIZE[0]
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES") and not k.startswith("TEXTUAL")}
+    env["TERM"] = "xterm-256color"
+    output = bytearray()
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(script), url, "--models", MODELS],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+    )
+    os.close(slave)
+    try:
+        while True:
+            left = timeout - (time.perf_counter() - started)
+            if left <= 0:
+                raise BenchError(f"cold start: no Hero row count on screen within {timeout:.0f} s")
+            ready, _, _ = select.select([master], [], [], min(left, 0.5))
+            if not ready:
+                if proc.poll() is not None:
+                    tail = bytes(output)[-500:]
+                    raise BenchError(f"cold start: sqladmin-tui exited with {proc.returncode}: {tail!r}")
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                chunk = b""
+            if not chunk:
+                raise BenchError(f"cold start: sqladmin-tui closed its terminal: {bytes(output)[-500:]!r}")
+            now = time.perf_counter()
+            output += chunk
+            text = _ESCAPES.sub(b"", bytes(output)).decode("utf-8", "replace")
+            if shown := _HERO_COUNT.search(text):
+                return (now - started) * 1000, shown.group(1)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        os.close(master)
+
+
+def cold_start(url: str, rows: int, runs: int) -> float | None:
+    times = []
+    for i in range(runs):
+        ms, shown = cold_start_once(url)
+        log(f"  cold start {i + 1}/{runs}: {ms:.0f} ms (Hero rows shown as {shown!r})")
+        if shown != f"{rows:,}":
+            log(f"  warning: the models screen shows {shown!r} for {rows:,} heroes (a cut-off column?)")
+        times.append(ms)
+    return statistics.median(times) if times else None
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def summarize(results: Results, cold_ms: float | None, rss_mb: float) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    for name, *_ in ACTIONS:
+        samples = results.samples[name]
+        report[name] = {
+            "store_ms": _median([s.store_ms for s in samples]),
+            "ui_ms": _median([s.ui_ms for s in samples]),
+            "statements": int(statistics.median([s.statements for s in samples])) if samples else None,
+        }
+    report["count"] = {"store_ms": _median(results.count_ms)}
+    report["cold_start_ms"] = round(cold_ms, 1) if cold_ms is not None else None
+    report["rss_mb"] = round(rss_mb, 1)
+    return report
+
+
+def table(report: dict[str, Any], results: Results, rows: int, repeat: int) -> str:
+    def cell(value: Any, target: float | None, fmt: str) -> str:
+        if value is None:
+            return "–  "
+        over = target is not None and value > target
+        return format(value, fmt) + (" !" if over else "  ")
+
+    lines = [
+        f"sqladmin-tui benchmark · {rows:,} heroes · median of {repeat} · ! = over target",
+        f"{'action':<15}{'store ms':>11}{'(sql ms)':>10}{'key→screen ms':>16}{'statements':>13}"
+        "   targets: store / ui / statements",
+    ]
+    for name, ui_t, store_t, stmt_t in ACTIONS:
+        r = report[name]
+        sql = _median([s.sql_ms for s in results.samples[name]])
+        targets = " / ".join("–" if t is None else f"{t:g}" for t in (store_t, ui_t, stmt_t))
+        lines.append(
+            f"{name:<15}{cell(r['store_ms'], store_t, '.1f'):>11}{cell(sql, None, '.1f'):>10}"
+            f"{cell(r['ui_ms'], ui_t, '.1f'):>16}{cell(r['statements'], stmt_t, 'd'):>13}   {targets}"
+        )
+    lines.append(f"{'count':<15}{cell(report['count']['store_ms'], None, '.1f'):>11}   (in the background)")
+    cold = cell(report["cold_start_ms"], COLD_TARGET_MS, ".0f")
+    lines.append(f"cold start     {cold} ms (target {COLD_TARGET_MS:g})")
+    lines.append(f"peak RSS       {report['rss_mb']:.1f} MB")
+    pauses = results.gc_pauses_ms
+    if pauses:
+        lines.append(f"full GC        {len(pauses)} pauses while driving, {sum(pauses):.0f} ms in all, "
+                     f"median {statistics.median(pauses):.0f} ms, max {max(pauses):.0f} ms")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark sqladmin-tui on a large SQLite database.")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="heroes and links (default 1,000,000; 15 = demo)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each action (default 5)")
+    parser.add_argument("--cold", type=int, default=3, help="cold starts (default 3; 0 skips them)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    args = parser.parse_args()
+    if args.rows < 1 or args.repeat < 1 or args.cold < 0:
+        parser.error("--rows and --repeat must be at least 1, --cold at least 0")
+
+    # Built in a child process, so that the build's memory is not part of this process's peak RSS.
+    path = build_db.path_for(args.rows)
+    if not path.exists():
+        log(f"building the database for {args.rows:,} heroes…")
+        subprocess.run([sys.executable, str(Path(build_db.__file__)), "--rows", str(args.rows)],
+                       check=True, stdout=subprocess.DEVNULL)
+    url = f"sqlite:///{path}"
+    log(f"database: {path}")
+
+    log(f"driving the app headless ({args.repeat} runs)…")
+    results = asyncio.run(drive(url, args.repeat))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    log("cold start…")
+    cold_ms = cold_start(url, args.rows, args.cold)
+
+    report = summarize(results, cold_ms, rss_mb)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(table(report, results, args.rows, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
