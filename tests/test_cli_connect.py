@@ -74,25 +74,17 @@ def server_url(db_urls: tuple[str, str]) -> sa.URL:
     return sa.make_url(db_urls[1])
 
 
-AIOMYSQL_REASON = pytest.param(
-    "mysql+aiomysql",
-    marks=pytest.mark.xfail(
-        strict=True,
-        reason="BUG: aiomysql's OperationalError says only \"Can't connect to MySQL server on 'host'\"; the reason "
-        "(connection refused, unknown host) is in its __cause__, which the startup message leaves out",
-    ),
-)
-WITH_AIOMYSQL_BUG = ["postgresql+psycopg", "postgresql+asyncpg", "mysql+pymysql", AIOMYSQL_REASON]
+SERVER_DRIVERS = ["postgresql+psycopg", "postgresql+asyncpg", "mysql+pymysql", "mysql+aiomysql"]
 
 
-@pytest.mark.parametrize("engine_name", WITH_AIOMYSQL_BUG)
+@pytest.mark.parametrize("engine_name", SERVER_DRIVERS)
 def test_port_nothing_listens_on(server_url: sa.URL) -> None:
     url = server_url.set(host="127.0.0.1", port=free_port(), password=PASSWORD)
     assert_connect_error(run(url.render_as_string(hide_password=False)), url,
                          r"(?i)connection refused|connect call failed")
 
 
-@pytest.mark.parametrize("engine_name", WITH_AIOMYSQL_BUG)
+@pytest.mark.parametrize("engine_name", SERVER_DRIVERS)
 def test_unknown_host(server_url: sa.URL) -> None:
     url = server_url.set(host="no-such-host.invalid", password=PASSWORD)
     line = assert_connect_error(

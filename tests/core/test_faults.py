@@ -330,10 +330,6 @@ async def test_link_edit_cut_off_during_a_statement_applies_nothing_and_says_so(
     assert rows(check_db, HERO_1_LINKS) == LINKS_BEFORE  # the DELETE before it was rolled back too
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: Store.apply_links passes no `landed` check to _run, so a COMMIT cut off during a link edit is "
-    "reported as 'it is not known whether the change was saved' instead of saved / NOT saved"
-))
 async def test_link_edit_commit_cut_off_before_it_reached_the_server_says_not_saved(
     faulty: tuple[Store, Connections], check_db: sa.Engine
 ) -> None:
@@ -346,10 +342,6 @@ async def test_link_edit_commit_cut_off_before_it_reached_the_server_says_not_sa
     assert "NOT saved" in str(caught.value), str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, raises=WriteError, reason=(
-    "BUG: Store.apply_links passes no `landed` check to _run: a link edit whose COMMIT landed before the "
-    "connection died raises WriteError ('it is not known whether the change was saved') although it was saved"
-))
 async def test_link_edit_commit_that_landed_is_reported_saved(
     faulty: tuple[Store, Connections], check_db: sa.Engine
 ) -> None:

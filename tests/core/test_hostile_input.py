@@ -237,16 +237,6 @@ async def test_search_for_a_nul_byte_finds_nothing_and_does_not_raise(
     store: Store, check_db: sa.Engine, engine_name: str, text: str, request: pytest.FixtureRequest
 ) -> None:
     """No sample hero holds a NUL byte: such a search finds nothing, on every engine."""
-    if engine_name.startswith("postgresql"):
-        request.applymarker(pytest.mark.xfail(strict=True, raises=sa.exc.DBAPIError, reason=(
-            "BUG: a NUL byte in the search text reaches PostgreSQL as a bound parameter, which no text value "
-            "can hold: psycopg raises DataError, asyncpg 'invalid byte sequence for encoding \"UTF8\": 0x00'"
-        )))
-    elif engine_name.startswith("sqlite") and text in ("\x00", "a\x00", "n\x00x"):
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            "BUG: SQLite's LIKE reads its pattern as a C string, so '%a<NUL>%' is matched as '%a': a search "
-            "for NUL lists every hero, 'a<NUL>' every name ending in 'a'"
-        )))
     assert [r.name for r in (await store.page(ListQuery("Hero").searching(text))).rows] == []
     assert await store.count(ListQuery("Hero").searching(text)) == 0
     assert count_rows(check_db, "hero") == 15
@@ -255,11 +245,6 @@ async def test_search_for_a_nul_byte_finds_nothing_and_does_not_raise(
 async def test_prefix_search_ending_before_the_surrogates_does_not_raise(
     store: Store, engine_name: str, request: pytest.FixtureRequest
 ) -> None:
-    if not engine_name.startswith("mysql"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG: prefix_condition's upper bound is the prefix with its last character incremented: U+D7FF "
-            "becomes U+D800, a lone surrogate that no driver can encode (UnicodeEncodeError / DBAPIError)"
-        )))
     await store.create("Hero", {"name": "A\ud7ffB", "secret_name": "S"})
     assert [r.name for r in (await store.page(ListQuery("Hero").searching("^A\ud7ff"))).rows] == ["A\ud7ffB"]
 
@@ -267,11 +252,6 @@ async def test_prefix_search_ending_before_the_surrogates_does_not_raise(
 async def test_prefix_search_ending_in_the_last_code_point_finds_its_rows(
     store: Store, engine_name: str, request: pytest.FixtureRequest
 ) -> None:
-    if not engine_name.startswith("mysql"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG: prefix_condition caps the incremented last character at U+10FFFF, so for a prefix ending "
-            "in U+10FFFF the range [prefix, prefix) is empty and matching rows are not found"
-        )))
     await store.create("Hero", {"name": "Q\U0010ffffZ", "secret_name": "S"})
     assert [r.name for r in (await store.page(ListQuery("Hero").searching("^Q\U0010ffff"))).rows] == ["Q\U0010ffffZ"]
 
@@ -280,11 +260,6 @@ async def test_prefix_search_ending_in_the_last_code_point_finds_its_rows(
 
 
 @pytest.mark.parametrize("engine_name", ["mysql+pymysql", "mysql+aiomysql"])
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the Store relies on the server's sql_mode; in a session without STRICT_TRANS_TABLES (an older or "
-    "differently configured server) MariaDB truncates a too-long value to the column's length with only a "
-    "warning, and the Store reports success: the record is stored differently than given"
-), raises=pytest.fail.Exception)
 async def test_too_long_value_is_refused_even_where_the_server_is_not_strict(
     demo_url: str, demo_registry: Any, db_urls: tuple[str, str], check_db: sa.Engine
 ) -> None:

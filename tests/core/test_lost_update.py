@@ -225,12 +225,6 @@ async def test_a_change_of_case_accent_or_trailing_space_meanwhile_is_a_conflict
 ) -> None:
     """The guard must compare values exactly. MySQL/MariaDB compare strings by the column's
     collation: case- and accent-insensitive, trailing spaces ignored (utf8mb4_general_ci, PAD SPACE)."""
-    if engine_name.startswith("mysql"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG: Store.update guards with `col = :original`, which MySQL/MariaDB evaluate in the column's "
-            "collation (utf8mb4_general_ci: 'DEADPOND' = 'Deadpond' = 'Déadpond' = 'Deadpond '), so the other "
-            "user's change is silently overwritten"
-        )))
     second = await opened(other, "Hero", (1,))
     await store.update("Hero", (1,), {"name": meanwhile}, {"name": "Deadpond"})
     with pytest.raises(ConflictError) as caught:

@@ -1,6 +1,7 @@
 """Engines for any supported URL, sync or async, with the admin's connection rules applied.
 
 - SQLite enforces foreign keys only when asked (`PRAGMA foreign_keys=ON`), per connection.
+- MySQL/MariaDB sessions are strict (`STRICT_ALL_TABLES`), so a bad value is refused, not cut.
 - Read-only is enforced by the database session wherever the dialect allows: SQLite opens the
   file with `mode=ro`, PostgreSQL sets `default_transaction_read_only`, MySQL/MariaDB
   `SET SESSION TRANSACTION READ ONLY`. The Store refuses writes too; this is the second lock.
@@ -87,8 +88,12 @@ def _on_connect(dialect_name: str, read_only: bool):  # type: ignore[no-untyped-
         cursor = dbapi_connection.cursor()
         if dialect_name == "sqlite":
             cursor.execute("PRAGMA foreign_keys=ON")
-        elif dialect_name in ("mysql", "mariadb") and read_only:
-            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+        elif dialect_name in ("mysql", "mariadb"):
+            # Strict, whatever the server's default: otherwise a too-long value is cut to fit
+            # with only a warning, and the record is stored differently than given.
+            cursor.execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), 'STRICT_ALL_TABLES')")
+            if read_only:
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
         cursor.close()
 
     return configure

@@ -198,7 +198,7 @@ def column_kind(column: sa.Column[Any]) -> Kind:
     return Kind.OTHER
 
 
-def _column_info(key: str, column: sa.Column[Any]) -> ColumnInfo:
+def column_info(key: str, column: sa.Column[Any]) -> ColumnInfo:
     kind = column_kind(column)
     default = column.default.arg if column.default is not None and column.default.is_scalar else None
     has_default = column.default is not None or column.server_default is not None
@@ -336,7 +336,7 @@ def introspect(
         column = attr.columns[0]
         if column.table is not table:
             continue
-        columns[attr.key] = _column_info(attr.key, column)
+        columns[attr.key] = column_info(attr.key, column)
     # Key columns first, then table order (SQLModel puts inherited fields before the `id`).
     order = {c.key: i for i, c in enumerate(table.columns)}
     columns = dict(

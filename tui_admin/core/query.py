@@ -146,8 +146,11 @@ def prefix_condition(column: sa.ColumnElement[Any], prefix: str, dialect: Dialec
     like = column.like(escape_like(prefix) + "%", escape=LIKE_ESCAPE)
     if dialect.name in ("mysql", "mariadb"):
         return like
-    upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
-    return sa.and_(column >= prefix, column < upper, like)
+    last = ord(prefix[-1])
+    if last == 0x10FFFF:  # nothing sorts after it: the range has no upper end
+        return sa.and_(column >= prefix, like)
+    after = 0xE000 if 0xD800 <= last + 1 <= 0xDFFF else last + 1  # surrogates cannot be encoded
+    return sa.and_(column >= prefix, column < prefix[:-1] + chr(after), like)
 
 
 def search_condition(admin: ModelAdmin, text: str, dialect: Dialect) -> sa.ColumnElement[bool] | None:
@@ -165,12 +168,32 @@ def search_condition(admin: ModelAdmin, text: str, dialect: Dialect) -> sa.Colum
     if not text or not fields or text in ("=", "^"):
         return None
     columns = [admin.info.columns[name].column for name in fields]
+    if "\x00" in text:
+        return _nul_search(columns, text, dialect)
     if text.startswith("^"):
         indexed = [admin.info.columns[n].column for n in fields if admin.info.columns[n].indexed]
         return sa.or_(*(prefix_condition(c, text[1:], dialect) for c in indexed or columns))
     pattern = escape_like(text[1:]) if text.startswith("=") else "%" + escape_like(text) + "%"
     if dialect.name == "postgresql":
         return sa.or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
+    return sa.or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+
+
+def _nul_search(columns: list[sa.ColumnElement[Any]], text: str, dialect: Dialect) -> sa.ColumnElement[bool]:
+    """Text holding a NUL byte. PostgreSQL text cannot hold one, so nothing matches (and the
+    driver would refuse the parameter); SQLite's LIKE stops reading its pattern at the NUL, so the
+    match is done with instr/substr, which see every byte. MySQL's LIKE handles it."""
+    if dialect.name == "postgresql":
+        return sa.false()
+    mode, value = ("=", text[1:]) if text.startswith("=") else ("^", text[1:]) if text.startswith("^") else ("", text)
+    if dialect.name == "sqlite":
+        if mode == "=":
+            return sa.or_(*(c == value for c in columns))
+        if mode == "^":
+            return sa.or_(*(sa.func.substr(c, 1, len(value)) == value for c in columns))
+        return sa.or_(*(sa.func.instr(c, value) > 0 for c in columns))
+    pattern = escape_like(value) if mode == "=" else escape_like(value) + "%" if mode == "^" else (
+        "%" + escape_like(value) + "%")
     return sa.or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
 
 

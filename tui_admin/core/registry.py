@@ -85,6 +85,22 @@ class ModelAdmin:
             raise ConfigError(f"{type(self).__name__}.label: {self.label!r} is not a column of {self.info.name}")
 
 
+def _link_models(models: list[type]) -> list[type]:
+    """The mapped classes of the link tables that the models' many-to-many relationships go
+    through, when not given: editing a link's own columns (`role`) needs its model."""
+    found: list[type] = []
+    for model in models:
+        mapper = sa.inspect(model)
+        for rel in mapper.relationships:
+            if rel.secondary is None:
+                continue
+            for candidate in mapper.registry.mappers:
+                cls = candidate.class_
+                if candidate.local_table is rel.secondary and cls not in models and cls not in found:
+                    found.append(cls)
+    return found
+
+
 def _is_table_model(obj: object) -> bool:
     return inspect.isclass(obj) and isinstance(getattr(obj, "__table__", None), sa.Table)
 
@@ -110,6 +126,7 @@ class Registry:
                 models.append(model)
         if not models:
             raise ConfigError("no table models to show")
+        models += _link_models(models)
         link_tables = {m.__table__: m for m in models if is_link_table(m.__table__)}  # type: ignore[attr-defined]
         self._admins: dict[str, ModelAdmin] = {}
         for model in models:

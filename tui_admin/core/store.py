@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, joinedload, raiseload
 
 from tui_admin.core.engine import make_engine, mask, parse
@@ -26,6 +27,7 @@ from tui_admin.core.introspect import (
     Kind,
     ModelInfo,
     RelationInfo,
+    column_info,
     format_pk,
     is_link_table,
 )
@@ -140,15 +142,23 @@ def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
     return sa.and_(*(info.columns[n].column == v for n, v in zip(info.primary_key, pk, strict=True)))
 
 
-def _still_holds(col: ColumnInfo, value: Any) -> sa.ColumnElement[bool]:
-    """The column still holds `value`, read when the form was opened. A float is compared within
-    single precision: MySQL's FLOAT is 4 bytes and hands back its shortest decimal text, which is
-    not bit-equal to the value it holds, so `=` would report a conflict on every float edit."""
+def _still_holds(col: ColumnInfo, value: Any, dialect: Dialect) -> sa.ColumnElement[bool]:
+    """The column still holds `value`, read when the form was opened.
+
+    - A float is compared within single precision: MySQL's FLOAT is 4 bytes and hands back its
+      shortest decimal text, which is not bit-equal to the value it holds, so `=` would report a
+      conflict on every float edit.
+    - Text on MySQL/MariaDB is compared byte for byte: `=` follows the column's collation, for
+      which 'Deadpond', 'DEADPOND', 'Déadpond' and 'Deadpond ' are equal, so another user's change
+      of case, accent or trailing space would be silently overwritten."""
+    column = col.column
     if value is None:
-        return col.column.is_(None)
+        return column.is_(None)
     if col.kind is Kind.FLOAT:
-        return sa.func.abs(col.column - value) <= abs(value) * 1e-6
-    return col.column == value
+        return sa.func.abs(column - value) <= abs(value) * 1e-6
+    if col.kind in (Kind.TEXT, Kind.ENUM) and dialect.name in ("mysql", "mariadb"):
+        return sa.func.binary(column) == sa.func.binary(sa.bindparam(None, value, type_=column.type))
+    return column == value
 
 
 def _equal_stored(col: ColumnInfo, stored: Any, written: Any) -> bool:
@@ -512,7 +522,7 @@ class Store:
         else:
             guarded = [n for n in changes if info.columns[n].kind is not Kind.JSON]
         condition = sa.and_(
-            _pk_condition(info, pk), *(_still_holds(info.columns[n], original.get(n)) for n in guarded)
+            _pk_condition(info, pk), *(_still_holds(info.columns[n], original.get(n), self.dialect) for n in guarded)
         )
         stmt = sa.update(info.table).where(condition).values(values)
         watched = list(dict.fromkeys([*changes, *guarded]))
@@ -730,6 +740,10 @@ class Store:
         pk_values = dict(zip(info.primary_key, pk, strict=True))
         parent = {col: pk_values[key] for key, col in rel.parent_pairs}
         link_info = self.registry.for_table(table.name)
+        link_columns = (
+            link_info.info.columns if link_info is not None
+            else {c.name: column_info(c.name, c) for c in table.columns}
+        )
 
         def keys(target_pk: Sequence[Any]) -> dict[sa.Column[Any], Any]:
             by_name = dict(zip(target.info.primary_key, target_pk, strict=True))
@@ -752,7 +766,7 @@ class Store:
             for target_pk in diff.remove:
                 exactly_one(sa.delete(table).where(where(target_pk)), target_pk, "already removed")
             for change in diff.change:
-                guard = [table.c[n].is_(None) if v is None else table.c[n] == v for n, v in change.original.items()]
+                guard = [_still_holds(link_columns[n], v, self.dialect) for n, v in change.original.items()]
                 stmt = sa.update(table).where(where(change.target), *guard).values(
                     {table.c[n]: v for n, v in change.values.items()})
                 exactly_one(stmt, change.target, "changed or removed")
@@ -761,5 +775,16 @@ class Store:
                 row.update(add.values)
                 self._write(session, who, lambda r=row: session.execute(sa.insert(table).values(r)))
 
+        def landed(session: Session, _: None) -> bool:
+            """After a COMMIT cut off: every part of the diff is in the table, or none is."""
+            def row(target_pk: Sequence[Any]) -> Any:
+                return session.execute(sa.select(table).where(where(target_pk))).mappings().first()
+
+            removed = all(row(t) is None for t in diff.remove)
+            changed = all((r := row(c.target)) is not None and all(r[k] == v for k, v in c.values.items())
+                          for c in diff.change)
+            added = all(row(a.target) is not None for a in diff.add)
+            return removed and changed and added
+
         if diff:
-            await self._run(f"links {info.name}.{relation}", run, write=True)
+            await self._run(f"links {info.name}.{relation}", run, write=True, landed=landed)

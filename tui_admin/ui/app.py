@@ -174,7 +174,15 @@ class AdminApp(App[None]):
 
 
 def _first_line(exc: BaseException) -> str:
-    """The driver's reason on one line (psycopg and others spread it over several)."""
+    """The driver's reason on one line (psycopg and others spread it over several), with the
+    underlying cause when the driver keeps it apart (aiomysql: "Can't connect" … refused)."""
     orig: Any = getattr(exc, "orig", None) or exc
-    text = " ".join(line.strip() for line in str(orig).strip().splitlines() if line.strip())
-    return text or type(orig).__name__
+
+    def flat(error: BaseException) -> str:
+        return " ".join(line.strip() for line in str(error).strip().splitlines() if line.strip())
+
+    text = flat(orig) or type(orig).__name__
+    cause = orig.__cause__
+    if cause is not None and flat(cause) and flat(cause) not in text:
+        text += f" ({flat(cause)})"
+    return text

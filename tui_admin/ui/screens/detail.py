@@ -173,6 +173,11 @@ class DetailScreen(AdminScreen):
             chosen = many[0]
         from tui_admin.ui.screens.links import LinksScreen
 
+        registry = self.store.registry
+        if registry.for_table(chosen.link_table or "") is None or registry.for_table(chosen.target_table) is None:
+            self.notify(f"{chosen.name} goes through {chosen.link_table}, which has no model: its links cannot "
+                        "be edited here", severity="warning")
+            return
         self.app.push_screen(LinksScreen(self.model, self.pk, chosen.name))
 
     def action_edit(self) -> None:
