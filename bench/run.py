@@ -20,11 +20,12 @@ headless (`App.run_test`, 120x36) through these actions, each repeated R times (
                                                                   choices Team   mark picker
 
 Figures, each the median of the R runs:
-- store_ms: the Store time of the operation that served the action (`Action.wall_ms` in the
-  app's query log: session, statements, thread hand-off), 0 when the action needs no Store call.
-  It is wall time as the awaiting worker saw it, so it also holds any time the event loop was
-  busy (painting, styling a new screen) before it could start the thread or take its result.
-  The table (not the JSON) also shows "sql ms", the statements' own time in cursor.execute.
+- store_ms: the Store's own time for the operation that served the action (`Action.work_ms` in
+  the app's query log: session, statements, loading the objects, in the thread or greenlet that
+  runs it), 0 when the action needs no Store call. The wait for the event loop to start that
+  thread and take its result (busy painting the screen the key changed) is not the Store's: it
+  is in key→screen. The table (not the JSON) also shows "sql ms", the statements' own time in
+  cursor.execute.
 - ui_ms: from just before the key press to the refresh that painted the new data, as the app
   itself notes it (`AdminApp.render_marks`). The key goes to the app's driver as `Pilot.press`
   sends it, and the mark is awaited with `asyncio.sleep` polling: Pilot's fixed waits are not
@@ -232,7 +233,7 @@ class Driver:
             names = [a.name for a in self.actions_since(t0)]
             raise BenchError(f"no {store_action!r} Store action before the {mark!r} mark (saw {names})")
         action = served[-1]
-        return Sample(float(action.wall_ms or 0.0), (at - t0) * 1000, len(action.statements), action.ms)
+        return Sample(float(action.work_ms or 0.0), (at - t0) * 1000, len(action.statements), action.ms)
 
     def record(self, results: Results, name: str, sample: Sample) -> None:
         results.samples[name].append(sample)
@@ -308,9 +309,9 @@ async def drive(url: str, repeat: int) -> Results:
             # open list (and its background count)
             t0 = time.perf_counter()
             d.record(results, "open list", await d.measure("enter", "list:first", "list Hero"))
-            counts = [a for a in d.actions_since(t0, "count Hero") if a.wall_ms is not None]
+            counts = [a for a in d.actions_since(t0, "count Hero") if a.work_ms is not None]
             if counts:
-                results.count_ms.append(float(counts[-1].wall_ms))
+                results.count_ms.append(float(counts[-1].work_ms))
             screen = expect(ListScreen)
             table = screen.query_one("#records")
 

@@ -4,6 +4,7 @@ what is on screen and what lands in the database."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -27,7 +28,8 @@ class Tmux:
     def __init__(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
         self.name = f"tui-admin-{uuid.uuid4().hex[:8]}"
         env_args = [f"{k}={v}" for k, v in env.items()]
-        shell = " ".join(["env", *map(_quote, env_args), *map(_quote, command)])
+        # COLUMNS/LINES inherited from the test run would override the pane's real size.
+        shell = " ".join(["env", "-u", "COLUMNS", "-u", "LINES", *map(_quote, env_args), *map(_quote, command)])
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36", "-c", str(cwd), shell],
             check=True,
@@ -158,3 +160,104 @@ def test_reflected_database_without_models(tmux_runner, tmp_path: Path) -> None:
     tui.wait_for("hero", "heroteamlink", "team")
     tui.keys("Enter")
     tui.wait_for("Deadpond", "Z-Force")  # the foreign key shows the team's name
+
+
+def _until(tui: Tmux, check, what: str, timeout: float = 20) -> str:  # type: ignore[no-untyped-def]
+    """Poll the screen until `check(screen)` holds (a bound on waiting, not a timing check)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        screen = tui.screen()
+        if check(screen):
+            return screen
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {what} on screen:\n{screen}")
+        time.sleep(0.1)
+
+
+def _links_pane(screen: str) -> list[list[str]]:
+    """The rows of the links table (left pane): mark, team, role."""
+    rows = []
+    for line in screen.splitlines():
+        left = line.split("▏")[0]
+        cells = [c for c in re.split(r"\s{2,}", left.strip()) if c]
+        if cells and cells[-1] in ("member", "lead", "reserve"):
+            rows.append(cells if cells[0] in ("+", "−", "~") else ["", *cells])
+    return rows
+
+
+def test_follow_relations_and_edit_links_then_save(tmux_runner, tmp_path: Path) -> None:
+    """Rusty-Man → his team (Preventers) → one of its heroes (Spider-Boy) → `l`: remove Preventers,
+    Wakaland's role to member, add Z-Force and Night Watch (as lead), ctrl+s; reopened: exactly that."""
+    tui = tmux_runner()
+    tui.wait_for("Hero", "HeroTeamLink", "Team", "15")
+    db = tmp_path / "xdg" / "sqladmin-tui" / "demo.db"
+    tui.keys("Enter")
+    tui.wait_for("Deadpond", "Rusty-Man")
+    tui.keys("Down", "Down", "Enter")
+    tui.wait_for("Hero · Rusty-Man", "Preventers  → team #1")
+
+    tui.keys("Down", "Down", "Down", "Down", "Enter")  # team_id
+    tui.wait_for("Team · Preventers", "▾ heroes", "▾ members")
+    tui.keys("Down", "Down", "Down", "Down", "Enter")  # the first of its heroes
+    tui.wait_for("Hero · Spider-Boy", "▾ teams")
+
+    tui.keys("Down", "Down", "Down", "Down", "Down", "l")  # on the teams relation
+    tui.wait_for("Hero #2 · teams (2 linked via heroteamlink)", "Z-Force")
+    _until(tui, lambda s: _links_pane(s) == [["", "Preventers", "member"], ["", "Wakaland", "reserve"]],
+           "Spider-Boy's two teams")
+
+    tui.keys("x")
+    tui.wait_for("1 pending change ")
+    tui.keys("Down", "e")
+    tui.wait_for("Link to Wakaland")
+    tui.keys("End", *["BSpace"] * len("reserve"))
+    tui.type("member")
+    tui.keys("C-s")
+    tui.wait_for("2 pending changes")
+
+    tui.keys("/")
+    _until(tui, lambda s: "⏎ Open" not in s, "the search box focused (its footer)")
+    tui.type("Z-F")
+    tui.keys("Enter")
+    _until(tui, lambda s: "Avengers of the Sea" not in s, "only Z-Force as candidate")
+    tui.keys("Enter")
+    tui.wait_for("3 pending changes")
+    tui.keys("/")
+    _until(tui, lambda s: "⏎ Open" not in s, "the search box focused (its footer)")
+    tui.keys("BSpace", "BSpace", "BSpace")
+    tui.type("Night")
+    tui.keys("Enter")
+    _until(tui, lambda s: "Avengers of the Sea" not in s and "Night Watch" in s, "only Night Watch as candidate")
+    tui.keys("Enter")
+    tui.wait_for("4 pending changes")
+
+    tui.keys("BTab", "BTab", "Down", "Down", "e")  # back to the links, onto Night Watch
+    tui.wait_for("Link to Night Watch")
+    tui.keys("End", *["BSpace"] * len("member"))
+    tui.type("lead")
+    tui.keys("C-s")
+    pending = [
+        ["−", "Preventers", "member"],
+        ["~", "Wakaland", "member"],
+        ["+", "Z-Force", "member"],
+        ["+", "Night Watch", "lead"],
+    ]
+    _until(tui, lambda s: _links_pane(s) == pending, f"the pending changes {pending}")
+    assert _count(db, "SELECT count(*) FROM heroteamlink WHERE hero_id = 2 AND team_id = 1") == 1  # not yet
+
+    tui.keys("C-s")
+    tui.wait_for("Saved: 2 added, 1 removed, 1 changed")
+    tui.keys("Escape")
+    tui.wait_for("Hero · Spider-Boy", "3 team · many-to-many")
+    tui.keys("l")
+    saved = [["", "Z-Force", "member"], ["", "Wakaland", "member"], ["", "Night Watch", "lead"]]
+    screen = _until(tui, lambda s: "Hero #2 · teams (3 linked via heroteamlink)" in s and _links_pane(s) == saved,
+                    f"the saved links {saved}")
+    assert "pending" not in screen
+
+    with sqlite3.connect(db) as conn:
+        links = conn.execute("SELECT team_id, role FROM heroteamlink WHERE hero_id = 2 ORDER BY team_id").fetchall()
+        total = conn.execute("SELECT count(*) FROM heroteamlink").fetchone()[0]
+    conn.close()
+    assert links == [(2, "member"), (3, "member"), (5, "lead")]
+    assert total == 20 - 1 + 2

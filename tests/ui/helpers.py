@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 from textual.worker import WorkerFailed, WorkerState
 
+from tui_admin.ui.widgets.record_table import RecordTable
+
 SIZE = (120, 36)
 TITLE = "demo"
 
@@ -59,12 +61,12 @@ def cell_text(value: Any) -> str:
     return str(getattr(value, "plain", value))
 
 
-def table_rows(table: DataTable[Any]) -> list[list[str]]:
+def table_rows(table: DataTable[Any] | RecordTable) -> list[list[str]]:
     """Every row the table holds, as plain text."""
     return [[cell_text(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def column_values(table: DataTable[Any], key: str) -> list[str]:
+def column_values(table: DataTable[Any] | RecordTable, key: str) -> list[str]:
     index = table.get_column_index(key)
     return [row[index] for row in table_rows(table)]
 
@@ -141,7 +143,7 @@ def detail_fields(app: Any) -> dict[str, str]:
     return {r[0].removesuffix(" (key)"): r[1] for r in rows if r[0] and not r[0].startswith("▾")}
 
 
-async def open_model(pilot: Pilot[Any], name: str) -> DataTable[Any]:
+async def open_model(pilot: Pilot[Any], name: str) -> RecordTable:
     """From the models screen, move to `name` with the arrow keys, press enter and wait for the
     list to show its rows and its count. Returns the `#records` table."""
     app = pilot.app
@@ -149,10 +151,10 @@ async def open_model(pilot: Pilot[Any], name: str) -> DataTable[Any]:
     row = table.get_row_index(name)
     await press(pilot, *(["down"] * (row - table.cursor_row)), until=lambda: table.cursor_row == row)
     await press(pilot, "enter", until=lambda: list_ready(app), what=f"the {name} list")
-    return app.screen.query_one("#records", DataTable)
+    return app.screen.query_one("#records", RecordTable)
 
 
-def cursor_values(table: DataTable[Any]) -> list[str]:
+def cursor_values(table: DataTable[Any] | RecordTable) -> list[str]:
     """The row under the cursor, as plain text."""
     return [cell_text(c) for c in table.get_row_at(table.cursor_row)]
 

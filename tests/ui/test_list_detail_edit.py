@@ -32,7 +32,7 @@ async def test_hero_list_shows_names_and_team_labels(demo_app: AdminApp) -> None
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")
-        assert [c.key.value for c in table.ordered_columns] == ["id", "name", "secret_name", "age", "team_id"]
+        assert [c.key for c in table.ordered_columns] == ["id", "name", "secret_name", "age", "team_id"]
         rows = {row[1]: row for row in table_rows(table)}
         assert len(rows) == 15
         # a foreign key shows the label of the team, not its id; NULL shows as ∅

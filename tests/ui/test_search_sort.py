@@ -61,7 +61,7 @@ async def test_sort_by_the_cursor_column_then_reverse(demo_app: AdminApp, sqlite
         table = await open_model(pilot, "Hero")
         screen = demo_app.screen
         await press(pilot, "right", until=lambda: table.cursor_column == 1)
-        assert table.ordered_columns[table.cursor_column].key.value == "name"
+        assert table.ordered_columns[table.cursor_column].key == "name"
 
         await press(pilot, "s", until=lambda: column_values(table, "name") == sorted(names), what="sorted by name")
         assert "sorted by name ↑" in static_text(screen.query_one("#list-title"))

@@ -41,8 +41,11 @@ class Action:
     started: float
     statements: list[Statement] = field(default_factory=list)
     #: The whole operation as the caller waited for it (session, statements, thread or greenlet
-    #: hand-off); None while it runs.
+    #: hand-off, and any time the event loop was too busy to take the result); None while it runs.
     wall_ms: float | None = None
+    #: The Store's own work: from the session's first statement to its result (or commit), in the
+    #: thread or greenlet that runs it.
+    work_ms: float | None = None
 
     @property
     def ms(self) -> float:
@@ -76,6 +79,11 @@ class QueryLog:
         action = self._by_id.get(action_id)
         if action is not None:
             action.wall_ms = (time.perf_counter() - action.started) * 1000
+
+    def worked(self, action_id: int, ms: float) -> None:
+        action = self._by_id.get(action_id)
+        if action is not None:
+            action.work_ms = ms
 
     def get(self, action_id: int) -> Action | None:
         return self._by_id.get(action_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -244,6 +245,7 @@ class Store:
         in_use: list[Any] = []  # the DBAPI connection, so that a cancelled operation can be stopped
 
         def call(session: Session) -> T:
+            started = time.perf_counter()
             connection = session.connection()
             in_use.append(connection.connection.dbapi_connection)
             info = connection.info
@@ -260,6 +262,7 @@ class Store:
                 return result
             finally:
                 info.pop(ACTION_KEY, None)
+                self.log.worked(action_id, (time.perf_counter() - started) * 1000)
 
         async def stoppable(operation: Awaitable[T]) -> T:
             """Await the operation; if cancelled, first stop its statement through the driver, then

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen, Screen
@@ -27,16 +28,19 @@ class AdminScreen(Screen[Any]):
     """A screen that reads through the Store. Its workers run with `exit_on_error=False`; a
     failure becomes an error notification and the app stays usable."""
 
+    _suspended = False
     _covered_by_modal = False
 
     def on_screen_suspend(self) -> None:
+        self._suspended = True
         self._covered_by_modal = isinstance(self.app.screen_stack[-1], ModalScreen)
 
     @property
     def back_from_another_screen(self) -> bool:
         """Resumed after a full screen (a form, another record) rather than a dialog or the query
-        log: what it did may have changed the data shown here, so it is worth reading again."""
-        return not self._covered_by_modal
+        log (and not merely shown for the first time): what that screen did may have changed the
+        data shown here, so it is worth reading again."""
+        return self._suspended and not self._covered_by_modal
 
     @property
     def admin_app(self) -> AdminApp:
@@ -47,6 +51,12 @@ class AdminScreen(Screen[Any]):
         store = self.admin_app.store
         assert store is not None, "the Store is opened before any data screen is shown"
         return store
+
+    def navigate(self, opening: Coroutine[Any, Any, None]) -> None:
+        """Open another screen once its data is loaded (the screens' `open` classmethods), so that
+        it is drawn once, with its data, instead of empty and then again. A newer navigation
+        replaces one still loading; a failure is shown like any worker's."""
+        self.run_worker(opening, group="navigate", exclusive=True, exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from tui_admin.core.format import display
 from tui_admin.core.introspect import Direction, RelationInfo, format_pk
@@ -24,6 +24,7 @@ from tui_admin.core.store import Detail
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
+from tui_admin.ui.widgets.title_bar import TitleBar
 
 NULL = Text("∅ NULL", style="dim")
 
@@ -43,15 +44,21 @@ class DetailScreen(AdminScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, model: str, pk: tuple[Any, ...]) -> None:
+    def __init__(self, model: str, pk: tuple[Any, ...], detail: Detail | None = None) -> None:
+        """Given the `detail` as loaded (see `open`), the screen is drawn once, with its data."""
         super().__init__()
         self.model = model
         self.pk = pk
         self.admin = self.store.admin(model)
-        self.detail: Detail | None = None
+        self.detail: Detail | None = detail
+
+    @classmethod
+    async def open(cls, screen: AdminScreen, model: str, pk: tuple[Any, ...]) -> None:
+        """Load the record with its relations, then show it."""
+        screen.app.push_screen(cls(model, pk, await screen.store.detail(model, pk)))
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(f"{self.model} #{format_pk(self.pk)}", id="detail-title", classes="screen-title")
         table = OpenTable(id="fields", cursor_type="row", zebra_stripes=True)
         table.add_column("Field", key="field")
@@ -62,7 +69,10 @@ class DetailScreen(AdminScreen):
 
     def on_mount(self) -> None:
         self.query_one("#fields", DataTable).focus()
-        self.load()
+        if self.detail is not None:
+            self.show(self.detail)
+        else:
+            self.load()
 
     def on_screen_resume(self) -> None:
         if self.detail is not None and self.back_from_another_screen:
@@ -80,7 +90,10 @@ class DetailScreen(AdminScreen):
 
     @work(exclusive=True, group="record", exit_on_error=False)
     async def load(self) -> None:
-        self.detail = detail = await self.store.detail(self.model, self.pk)
+        self.show(await self.store.detail(self.model, self.pk))
+
+    def show(self, detail: Detail) -> None:
+        self.detail = detail
         info, obj, labels = self.admin.info, detail.record.obj, detail.record.labels
         table = self.query_one("#fields", DataTable)
         row = table.cursor_row
@@ -134,7 +147,7 @@ class DetailScreen(AdminScreen):
             target = self.store.registry.for_table(rel.target_table)
             obj = self.detail.related[key[1]].rows[int(key[2])].obj
             if target is not None:
-                self.app.push_screen(DetailScreen(target.info.name, target.info.pk_of(obj)))
+                self.navigate(DetailScreen.open(self, target.info.name, target.info.pk_of(obj)))
 
     def _follow_foreign_key(self, name: str) -> None:
         col = self.admin.info.columns.get(name)
@@ -150,7 +163,7 @@ class DetailScreen(AdminScreen):
         if tinfo.primary_key != key:
             self.notify(f"{name} refers to a non-key column of {tinfo.name}", severity="warning")
             return
-        self.app.push_screen(DetailScreen(tinfo.name, (value,)))
+        self.navigate(DetailScreen.open(self, tinfo.name, (value,)))
 
     def _open_relation(self, name: str) -> None:
         from tui_admin.ui.screens.list import ListScreen
@@ -159,7 +172,7 @@ class DetailScreen(AdminScreen):
         target = self.store.registry.for_table(rel.target_table)
         if target is not None:
             query = ListQuery(target.info.name, via=Via(self.model, name, self.pk))
-            self.app.push_screen(ListScreen(target.info.name, query))
+            self.navigate(ListScreen.open(self, query))
 
     def action_links(self) -> None:
         key = self._cursor_key()
@@ -183,7 +196,7 @@ class DetailScreen(AdminScreen):
     def action_edit(self) -> None:
         from tui_admin.ui.screens.form import FormScreen
 
-        self.app.push_screen(FormScreen(self.model, self.pk))
+        self.navigate(FormScreen.open(self, self.model, self.pk))
 
     def action_delete(self) -> None:
         from tui_admin.ui.screens.confirm import confirm_delete

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Label, Static
+from textual.widgets import Button, Label, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.introspect import ColumnInfo, format_pk
@@ -24,10 +24,12 @@ from tui_admin.core.schemas import (
     parse_form,
     to_form_value,
 )
+from tui_admin.core.store import Record
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.widgets.fields import field_value, field_widget, set_field_value
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.picker import ForeignKeyField
+from tui_admin.ui.widgets.title_bar import TitleBar
 
 
 class FormScreen(AdminScreen):
@@ -38,48 +40,48 @@ class FormScreen(AdminScreen):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, model: str, pk: tuple[Any, ...] | None = None) -> None:
+    def __init__(self, model: str, pk: tuple[Any, ...] | None = None, record: Record | None = None) -> None:
+        """An edit form (`pk`) is given the `record` as loaded (see `open`), so that it is drawn
+        once, with its values; a create form needs nothing from the database."""
         super().__init__()
+        assert (pk is None) == (record is None), "an edit form is opened with its record"
         self.model = model
         self.pk = pk
+        self.record = record
         self.mode = Mode.CREATE if pk is None else Mode.UPDATE
         self.admin = self.store.admin(model)
         self.schemas: Schemas = find_schemas(self.admin)
         self.columns: list[ColumnInfo] = form_columns(self.admin, self.schemas, self.mode)
-        self.original: dict[str, Any] = {}
+        # Every column, not only the form's: the version column guards the update too.
+        self.original: dict[str, Any] = (
+            {name: getattr(record.obj, name) for name in self.admin.info.columns} if record else {}
+        )
         self.initial: dict[str, Any] | None = None
         self.saving = False
 
+    @classmethod
+    async def open(cls, screen: AdminScreen, model: str, pk: tuple[Any, ...] | None, callback: Any = None) -> None:
+        """Load the record (for an edit), then show the form with it."""
+        record = await screen.store.get(model, pk) if pk is not None else None
+        screen.app.push_screen(cls(model, pk, record), callback)
+
     def compose(self) -> ComposeResult:
-        yield Header()
-        title = f"New {self.model}" if self.pk is None else f"Edit {self.model} #{format_pk(self.pk)}"
+        yield TitleBar()
+        if self.record is None:
+            title = f"New {self.model}"
+        else:
+            title = f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
         yield Static(title, id="form-title", classes="screen-title")
         yield Static("", id="form-error", classes="error hidden")
-        yield VerticalScroll(id="form")
+        values = self.original or {c.name: c.default for c in self.columns}
+        labels = self.record.labels if self.record else {}
+        with VerticalScroll(id="form"):
+            for col in self.columns:
+                value = values.get(col.name)
+                yield self._row(col, to_form_value(col, value), labels.get(col.name, {}).get(value))
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.prepare()
-
-    @work(exclusive=True, group="form", exit_on_error=False)
-    async def prepare(self) -> None:
-        """Load the record (edit) and the foreign-key choices, then build the inputs."""
-        values: dict[str, Any] = {c.name: c.default for c in self.columns}
-        labels: dict[str, dict[Any, str]] = {}
-        if self.pk is not None:
-            record = await self.store.get(self.model, self.pk)
-            # Every column, not only the form's: the version column guards the update too.
-            self.original = {name: getattr(record.obj, name) for name in self.admin.info.columns}
-            values, labels = dict(self.original), record.labels
-            self.query_one("#form-title", Static).update(
-                f"Edit {self.model} · {self.admin.info.label(record.obj)}"
-            )
-        rows = [
-            self._row(col, to_form_value(col, values.get(col.name)), labels.get(col.name, {}).get(values.get(col.name)))
-            for col in self.columns
-        ]
-        form = self.query_one("#form", VerticalScroll)
-        await form.mount_all(rows)
         self.initial = self._raw()
         if self.columns:
             self.query_one(f"#field-{self.columns[0].name}").focus()

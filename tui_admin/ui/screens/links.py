@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tui_admin.core.format import display
 from tui_admin.core.introspect import format_pk
@@ -24,6 +24,7 @@ from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
+from tui_admin.ui.widgets.title_bar import TitleBar
 
 CANDIDATES = 50
 LINKS_PAGE = 500
@@ -56,7 +57,7 @@ class LinksScreen(AdminScreen):
         self.candidates: list[Any] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="links-title", classes="screen-title")
         yield Static("", id="links-error", classes="error hidden")
         with Horizontal(id="links-panes"):

@@ -14,15 +14,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Input, Static
 
-from tui_admin.core.format import display, shorten
+from tui_admin.core.format import display
 from tui_admin.core.query import ListQuery, cursor_of
 from tui_admin.core.store import Labels, Page
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
+from tui_admin.ui.widgets.title_bar import TitleBar
 
 WINDOW = 300
 CELL_WIDTH = 40
@@ -44,11 +45,13 @@ class ListScreen(AdminScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, model: str, query: ListQuery | None = None) -> None:
+    def __init__(self, model: str, query: ListQuery | None = None, first_page: Page | None = None) -> None:
+        """Given its `first_page` as loaded (see `open`), the list is drawn once, with its rows."""
         super().__init__()
         self.model = model
         self.admin = self.store.admin(model)
         self.query_state = query or ListQuery(model)
+        self.first_page = first_page
         self.columns = self.admin.list_columns
         self.rows: list[Any] = []
         self.labels: Labels = {}
@@ -62,19 +65,32 @@ class ListScreen(AdminScreen):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self.model, id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
         yield SearchBox(placeholder=f"search {fields}  (^prefix  =exact)", id="search", classes="hidden")
-        table = RecordTable(id="records", cursor_type="cell", zebra_stripes=True)
+        table = RecordTable(id="records")
         for name in self.columns:
             table.add_column(name, key=name)
         yield table
         yield KeyBar()
 
+    @classmethod
+    async def open(cls, screen: AdminScreen, query: ListQuery) -> None:
+        """Load the first page, then show the list with it."""
+        first = await screen.store.page(query, limit=screen.store.admin(query.model).page_size)
+        screen.app.push_screen(cls(query.model, query, first))
+
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()
-        self.load("first")
+        if self.first_page is None:
+            self.load("first")
+            return
+        page, self.first_page = self.first_page, None
+        self._replace(page.rows, page, before=False, after=page.has_more, cursor=0)
+        self._update_title()
+        self.count()
+        self.admin_app.rendered("list:first")
 
     def on_screen_resume(self) -> None:
         """Back from a detail or form: the rows may have changed; reload the window in place."""
@@ -175,16 +191,12 @@ class ListScreen(AdminScreen):
         self.shown_query = self.query_state
         self.rows, self.more_before, self.more_after = rows, before, after
         table = self.query_one(RecordTable)
-        column = table.cursor_column
-        with self.app.batch_update():
-            table.clear()
-            table.add_rows([self._cells(r) for r in rows])
-            if rows:
-                table.move_cursor(row=min(max(cursor, 0), len(rows) - 1), column=column, animate=False)
+        table.set_rows([self._cells(r) for r in rows], cursor_row=cursor)
 
-    def _cells(self, obj: Any) -> list[Any]:
+    def _cells(self, obj: Any) -> list[str | None]:
+        """The row as text cells (None for NULL)."""
         info = self.admin.info
-        cells: list[Any] = []
+        cells: list[str | None] = []
         for name in self.columns:
             rel = info.relationships.get(name)
             if rel is None:
@@ -194,7 +206,7 @@ class ListScreen(AdminScreen):
             else:
                 fk = rel.local_columns[0]
                 text = self.labels.get(fk, {}).get(getattr(obj, fk))
-            cells.append(NULL if text is None else shorten(text, CELL_WIDTH))
+            cells.append(text)
         return cells
 
     def _update_title(self) -> None:
@@ -244,8 +256,8 @@ class ListScreen(AdminScreen):
         else:
             table.move_cursor(row=table.row_count - 1, animate=False)
 
-    @on(DataTable.CellSelected, "#records")
-    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+    @on(RecordTable.CellSelected, "#records")
+    def _cell_selected(self, event: RecordTable.CellSelected) -> None:
         event.stop()
         self.action_open()
 
@@ -276,7 +288,7 @@ class ListScreen(AdminScreen):
         if pk is not None:
             from tui_admin.ui.screens.detail import DetailScreen
 
-            self.app.push_screen(DetailScreen(self.model, pk))
+            self.navigate(DetailScreen.open(self, self.model, pk))
 
     def _open_form(self, pk: tuple[Any, ...] | None) -> None:
         from tui_admin.ui.screens.detail import DetailScreen
@@ -284,9 +296,9 @@ class ListScreen(AdminScreen):
 
         def saved(new_pk: tuple[Any, ...] | None) -> None:
             if new_pk is not None:
-                self.app.push_screen(DetailScreen(self.model, new_pk))
+                self.navigate(DetailScreen.open(self, self.model, new_pk))
 
-        self.app.push_screen(FormScreen(self.model, pk), saved)
+        self.navigate(FormScreen.open(self, self.model, pk, saved))
 
     def action_new(self) -> None:
         self._open_form(None)

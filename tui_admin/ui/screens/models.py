@@ -5,18 +5,20 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
+from tui_admin.core.query import ListQuery
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
+from tui_admin.ui.widgets.title_bar import TitleBar
 
 
 class ModelsScreen(AdminScreen):
     BINDINGS = [Binding("r", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Connecting…", id="models-title", classes="screen-title")
         table = OpenTable(id="models", cursor_type="row", zebra_stripes=True)
         table.add_column("Model", key="model")
@@ -50,7 +52,7 @@ class ModelsScreen(AdminScreen):
         counts = await self.store.counts([a.info.name for a in self.store.registry])
         table = self.query_one("#models", DataTable)
         for name, n in counts.items():
-            table.update_cell(name, "rows", f"{n:,}")
+            table.update_cell(name, "rows", f"{n:,}", update_width=True)
         self.admin_app.rendered("models")
 
     def _selected(self) -> str | None:
@@ -68,8 +70,8 @@ class ModelsScreen(AdminScreen):
         if name is not None:
             from tui_admin.ui.screens.list import ListScreen
 
-            self.app.push_screen(ListScreen(name))
+            self.navigate(ListScreen.open(self, ListQuery(name)))
 
     def action_refresh(self) -> None:
-        if self.admin_app.store is not None and self.back_from_another_screen:
+        if self.admin_app.store is not None:
             self.load_counts()
