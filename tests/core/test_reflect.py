@@ -192,6 +192,9 @@ async def test_reflected_two_keys_to_one_table_are_labelled_and_listed_apart(ref
     page = await reflected.page(ListQuery("rt_match"), limit=10)
     assert page.labels == {"home_team_id": {1: "Lions", 2: "Tigers"},
                            "away_team_id": {2: "Tigers", 1: "Lions", 3: "Bears"}}
+    # Both keys name rt_team: one label query serves them (the page, then the labels).
+    assert len(reflected.log.actions[-1].statements) == 2
+    assert not reflected.log.actions[-1].repeated_shapes
     away_list = ListQuery("rt_match", via=Via("rt_team", "rt_match_set_by_away_team_id", (1,)))
     assert [m.id for m in (await reflected.page(away_list)).rows] == [2]
     assert await reflected.count(away_list) == 1

@@ -197,10 +197,6 @@ async def test_hero_list_showing_the_team_relation_and_teams_count_is_two_statem
 
 # -- the N+1 flag ---------------------------------------------------------------------------
 
-#: Drivers whose IN-lists the QueryLog does not fold (`%(name)s`, `$1::INTEGER`, `%(name)s::INTEGER`).
-UNFOLDED = {"postgresql+psycopg", "postgresql+asyncpg", "mysql+pymysql"}
-
-
 async def test_a_loop_of_single_row_reads_in_one_action_is_flagged_n_plus_one(store: Store) -> None:
     def one_by_one(session: Session) -> None:
         for pk in range(1, 6):
@@ -212,15 +208,9 @@ async def test_a_loop_of_single_row_reads_in_one_action_is_flagged_n_plus_one(st
     assert [n for _, n in action.repeated_shapes] == [5]
 
 
-async def test_repeated_in_list_reads_in_one_action_are_flagged_n_plus_one(
-    store: Store, engine_name: str, request: pytest.FixtureRequest
-) -> None:
-    """`Statement.shape` folds IN-lists so that batches of different sizes compare equal; it only
-    knows the `?`, `%s`, `$1` and `:name` placeholders, not the ones psycopg, asyncpg and pymysql get."""
-    if engine_name in UNFOLDED:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG querylog._IN_LIST does not match %(name)s / $1::INTEGER / %(name)s::INTEGER placeholders, "
-            "so IN-lists of different lengths are different shapes and their repetition is not flagged")))
+async def test_repeated_in_list_reads_in_one_action_are_flagged_n_plus_one(store: Store) -> None:
+    """`Statement.shape` folds IN-lists so that batches of different sizes compare equal, in every
+    driver's placeholder style (`?`, `%s`, `%(name)s`, `$1::INTEGER`, `%(name)s::INTEGER`)."""
 
     def in_batches(session: Session) -> None:
         for n in (1, 2, 3, 4):

@@ -18,7 +18,10 @@ import sqlalchemy as sa
 
 ACTION_KEY = "tui_admin.action"
 _START_KEY = "tui_admin.started"
-_IN_LIST = re.compile(r"\((?:\s*(?:\?|%s|\$\d+|:\w+)\s*,?)+\)")
+#: An IN-list of placeholders in any driver's style: `?`, `%s`, `%(name)s`, `$1`, `:name`, each
+#: perhaps cast (`$1::INTEGER`, `%(id_1)s::VARCHAR(50)`).
+_PLACEHOLDER = r"(?:\?|%s|%\(\w+\)s|\$\d+|:\w+)(?:::\w+(?:\(\d+\))?)?"
+_IN_LIST = re.compile(rf"\(\s*{_PLACEHOLDER}(?:\s*,\s*{_PLACEHOLDER})*\s*\)")
 _SPACE = re.compile(r"\s+")
 
 

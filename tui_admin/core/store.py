@@ -471,23 +471,24 @@ class Store:
         return await self._run(f"choices {info.name}", run)
 
     def _labels(self, session: Session, info: ModelInfo, rows: Sequence[Any], fields: Iterable[str]) -> Labels:
-        """Labels of the records that the rows' foreign keys name: one query per foreign-key
-        field, however many rows (never one per row)."""
-        labels: Labels = {}
+        """Labels of the records that the rows' foreign keys name: one query per referenced
+        table, however many rows and however many keys point at it (owner_id, created_by_id)."""
+        wanted: dict[tuple[str, str], list[str]] = {}  # (table, column) → the FK fields naming it
         for name in fields:
             fk = info.columns[name].foreign_key
-            target = self.registry.for_table(fk.table) if fk is not None else None
-            if target is None or fk is None:
-                continue
-            values = {getattr(r, name) for r in rows} - {None}
-            labels[name] = {}
+            if fk is not None and self.registry.for_table(fk.table) is not None:
+                wanted.setdefault((fk.table, fk.column), []).append(name)
+        labels: Labels = {name: {} for names in wanted.values() for name in names}
+        for (table, column), names in wanted.items():
+            values = {getattr(r, name) for r in rows for name in names} - {None}
             if not values:
                 continue
-            tinfo = target.info
-            key_attr = next(c.name for c in tinfo.columns.values() if c.column.name == fk.column)
+            tinfo = self.registry.for_table(table).info  # type: ignore[union-attr]
+            key_attr = next(c.name for c in tinfo.columns.values() if c.column.name == column)
             stmt = sa.select(tinfo.model).where(tinfo.columns[key_attr].column.in_(values)).options(raiseload("*"))
-            for obj in session.scalars(stmt):
-                labels[name][getattr(obj, key_attr)] = tinfo.label(obj)
+            found = {getattr(obj, key_attr): tinfo.label(obj) for obj in session.scalars(stmt)}
+            for name in names:
+                labels[name] = {v: found[v] for r in rows if (v := getattr(r, name)) in found}
         return labels
 
     # -- writing ------------------------------------------------------------------------------
