@@ -85,6 +85,17 @@ def query_db(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
+def execute_db(url: str, *statements: str) -> None:
+    """Change the database behind the app's back (another user, or the test's setup), committed."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for sql in statements:
+                conn.execute(sa.text(sql))
+    finally:
+        engine.dispose()
+
+
 def scalar(url: str, sql: str, **params: Any) -> Any:
     return query_db(url, sql, **params)[0][0]
 

@@ -27,8 +27,8 @@ def dialog_text(app: AdminApp) -> str:
     return static_text(app.screen.query_one("#confirm-question", Static))
 
 
-async def test_delete_hero_asks_then_removes_it_and_its_links(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_delete_hero_asks_then_removes_it_and_its_links(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")
@@ -41,7 +41,7 @@ async def test_delete_hero_asks_then_removes_it_and_its_links(demo_app: AdminApp
         assert "2 link row(s) in heroteamlink" in text
         assert demo_app.screen.query_one("#confirm-yes", Button)
         await press(pilot, "n", until=lambda: isinstance(demo_app.screen, ListScreen), what="the list again")
-        assert dump(sqlite_demo) == before
+        assert dump(demo_db) == before
         assert "Deadpond" in column_values(table, "name")
 
         # d, y: gone, with its links, and the list no longer shows it
@@ -52,15 +52,15 @@ async def test_delete_hero_asks_then_removes_it_and_its_links(demo_app: AdminApp
         assert cursor_values(table)[1] == "Spider-Boy"
         assert static_text(demo_app.screen.query_one("#list-title")).startswith("Hero · 14 rows")
 
-    assert query_db(sqlite_demo, "SELECT id FROM hero WHERE id = 1") == []
-    assert scalar(sqlite_demo, "SELECT count(*) FROM heroteamlink WHERE hero_id = 1") == 0
-    after = dump(sqlite_demo)
+    assert query_db(demo_db, "SELECT id FROM hero WHERE id = 1") == []
+    assert scalar(demo_db, "SELECT count(*) FROM heroteamlink WHERE hero_id = 1") == 0
+    after = dump(demo_db)
     assert after["hero"] == [r for r in before["hero"] if r[4] != 1]
     assert after["heroteamlink"] == [r for r in before["heroteamlink"] if r[1] != 1]
     assert after["team"] == before["team"]
 
 
-async def test_delete_from_the_detail_returns_to_the_list(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_delete_from_the_detail_returns_to_the_list(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")
@@ -70,12 +70,12 @@ async def test_delete_from_the_detail_returns_to_the_list(demo_app: AdminApp, sq
         assert "Delete Hero “Quantum Quill”?" in dialog_text(demo_app)
         await press(pilot, "y", until=lambda: isinstance(demo_app.screen, ListScreen)
                     and "Quantum Quill" not in column_values(table, "name"), what="the list without the hero")
-    assert scalar(sqlite_demo, "SELECT count(*) FROM hero WHERE id = 15") == 0
-    assert scalar(sqlite_demo, "SELECT count(*) FROM heroteamlink WHERE hero_id = 15") == 0
+    assert scalar(demo_db, "SELECT count(*) FROM hero WHERE id = 15") == 0
+    assert scalar(demo_db, "SELECT count(*) FROM heroteamlink WHERE hero_id = 15") == 0
 
 
-async def test_a_team_that_heroes_refer_to_cannot_be_deleted(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_a_team_that_heroes_refer_to_cannot_be_deleted(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Team")
@@ -93,4 +93,4 @@ async def test_a_team_that_heroes_refer_to_cannot_be_deleted(demo_app: AdminApp,
         await press(pilot, "d", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the dialog")
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen), what="the list again")
         assert len(column_values(table, "name")) == 5
-    assert dump(sqlite_demo) == before
+    assert dump(demo_db) == before

@@ -42,7 +42,7 @@ def errors(form: FormScreen) -> dict[str, str]:
     return shown
 
 
-async def test_create_with_a_bad_age_keeps_the_form_then_saves_once_fixed(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_create_with_a_bad_age_keeps_the_form_then_saves_once_fixed(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_create_form(pilot, demo_app)
         await pilot.press(*"Test Hero", "tab", *"Secret Identity", "tab", *"abc")
@@ -60,7 +60,7 @@ async def test_create_with_a_bad_age_keeps_the_form_then_saves_once_fixed(demo_a
         assert form.query_one("#field-secret_name", Input).value == "Secret Identity"
         assert age.value == "abc"
         assert demo_app.focused is age, "the first field in error gets the focus"
-        assert scalar(sqlite_demo, "SELECT count(*) FROM hero") == 15
+        assert scalar(demo_db, "SELECT count(*) FROM hero") == 15
 
         # fix the age and save: the detail of the new hero
         await clear_input(pilot, age)
@@ -74,13 +74,13 @@ async def test_create_with_a_bad_age_keeps_the_form_then_saves_once_fixed(demo_a
         new_id = int(shown_fields["id"])
         assert static_text(demo_app.screen.query_one("#detail-title")) == "Hero · Test Hero"
 
-    assert query_db(sqlite_demo, "SELECT id, name, secret_name, age, team_id FROM hero WHERE name = 'Test Hero'") == [
+    assert query_db(demo_db, "SELECT id, name, secret_name, age, team_id FROM hero WHERE name = 'Test Hero'") == [
         (new_id, "Test Hero", "Secret Identity", 42, None)
     ]
-    assert scalar(sqlite_demo, "SELECT count(*) FROM hero") == 16
+    assert scalar(demo_db, "SELECT count(*) FROM hero") == 16
 
 
-async def test_empty_required_fields_say_required(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_empty_required_fields_say_required(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_create_form(pilot, demo_app)
         await press(pilot, "ctrl+s", until=lambda: bool(errors(form)), what="the validation errors")
@@ -88,10 +88,10 @@ async def test_empty_required_fields_say_required(demo_app: AdminApp, sqlite_dem
         shown = errors(form)
         assert shown == {"name": "Required", "secret_name": "Required"}
         assert demo_app.focused is form.query_one("#field-name")
-    assert scalar(sqlite_demo, "SELECT count(*) FROM hero") == 15
+    assert scalar(demo_db, "SELECT count(*) FROM hero") == 15
 
 
-async def test_a_name_longer_than_50_characters_is_refused(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_a_name_longer_than_50_characters_is_refused(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_create_form(pilot, demo_app)
         await pilot.press(*("x" * 51), "tab", *"Secret")
@@ -105,5 +105,5 @@ async def test_a_name_longer_than_50_characters_is_refused(demo_app: AdminApp, s
         # 50 characters are fine
         await pilot.press("end", "backspace")
         await press(pilot, "ctrl+s", until=lambda: detail_ready(demo_app), what="the detail")
-    saved = query_db(sqlite_demo, "SELECT name, secret_name, age FROM hero WHERE id = 16")
+    saved = query_db(demo_db, "SELECT name, secret_name, age FROM hero WHERE id = 16")
     assert saved == [("x" * 50, "Secret", None)]

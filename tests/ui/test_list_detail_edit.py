@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.helpers import (
@@ -14,6 +12,7 @@ from tests.ui.helpers import (
     detail_fields,
     detail_ready,
     dump,
+    execute_db,
     form_ready,
     list_total,
     open_model,
@@ -47,8 +46,8 @@ async def test_hero_list_shows_names_and_team_labels(demo_app: AdminApp) -> None
         assert static_text(demo_app.screen.query_one("#list-title")) == "Hero · 15 rows · sorted by id ↑"
 
 
-async def test_edit_age_from_the_detail_saves_only_that_column(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_edit_age_from_the_detail_saves_only_that_column(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")
@@ -92,7 +91,7 @@ async def test_edit_age_from_the_detail_saves_only_that_column(demo_app: AdminAp
                     and cursor_values(table)[3] == "49", what="the list showing the new age")
         assert cursor_values(table)[1] == "Rusty-Man"
 
-    after = dump(sqlite_demo)
+    after = dump(demo_db)
     # exactly one cell changed: hero 3's age
     changed_hero = [(b, a) for b, a in zip(before["hero"], after["hero"], strict=True) if b != a]
     assert changed_hero == [(("Rusty-Man", "Tommy Sharp", 48, 1, 3), ("Rusty-Man", "Tommy Sharp", 49, 1, 3))]
@@ -116,7 +115,7 @@ async def test_enter_on_a_foreign_key_opens_the_record_it_names(demo_app: AdminA
         await press(pilot, "escape", until=lambda: demo_app.screen is hero_detail, what="the hero again")
 
 
-async def test_edit_from_the_list_shows_the_detail_then_the_updated_list(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_edit_from_the_list_shows_the_detail_then_the_updated_list(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")
@@ -130,11 +129,11 @@ async def test_edit_from_the_list_shows_the_detail_then_the_updated_list(demo_ap
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen)
                     and cursor_values(table)[1] == "Spider-Man", what="the list showing the new name")
         assert table.cursor_row == 1, "the cursor stays on the edited row"
-    saved = query_db(sqlite_demo, "SELECT name, secret_name FROM hero WHERE id = 2")
+    saved = query_db(demo_db, "SELECT name, secret_name FROM hero WHERE id = 2")
     assert saved == [("Spider-Man", "Pedro Parqueador")]
 
 
-async def test_a_row_changed_meanwhile_is_not_overwritten(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_a_row_changed_meanwhile_is_not_overwritten(demo_app: AdminApp, demo_db: str) -> None:
     """Optimistic concurrency: the form says so in `#form-error` and in a dialog offering to reload;
     cancelled, the form keeps the input and nothing is written."""
     async with demo_app.run_test(size=SIZE) as pilot:
@@ -144,9 +143,7 @@ async def test_a_row_changed_meanwhile_is_not_overwritten(demo_app: AdminApp, sq
         form = demo_app.screen
         name = form.query_one("#field-name", Input)
         # someone else renames Deadpond while the form is open
-        with sqlite3.connect(sqlite_demo.removeprefix("sqlite:///")) as conn:
-            conn.execute("UPDATE hero SET name = 'Deadpool' WHERE id = 1")
-        conn.close()
+        execute_db(demo_db, "UPDATE hero SET name = 'Deadpool' WHERE id = 1")
         await pilot.press(*" II")
         error = form.query_one("#form-error", Static)
         await press(pilot, "ctrl+s", until=lambda: bool(static_text(error)), what="the conflict message")
@@ -155,4 +152,4 @@ async def test_a_row_changed_meanwhile_is_not_overwritten(demo_app: AdminApp, sq
         assert not error.has_class("hidden")
         assert "changed by someone else" in static_text(error)
         assert name.value == "Deadpond II"
-    assert query_db(sqlite_demo, "SELECT name FROM hero WHERE id = 1") == [("Deadpool",)]
+    assert query_db(demo_db, "SELECT name FROM hero WHERE id = 1") == [("Deadpool",)]

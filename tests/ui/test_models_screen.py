@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from textual.widgets import DataTable
 
-from tests.ui.helpers import SIZE, column_values, open_model, press, scalar, start, static_text, table_rows
+from tests.ui.helpers import SIZE, column_values, execute_db, open_model, press, scalar, start, static_text, table_rows
 from tui_admin.ui.app import AdminApp
 from tui_admin.ui.screens.confirm import ConfirmScreen
 from tui_admin.ui.screens.models import ModelsScreen
 
 
-async def test_models_screen_lists_every_model_with_its_row_count(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_models_screen_lists_every_model_with_its_row_count(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         screen = demo_app.screen
@@ -28,28 +26,26 @@ async def test_models_screen_lists_every_model_with_its_row_count(demo_app: Admi
         assert demo_app.sub_title == "demo"
     # the counts are the database's, read independently
     counts = dict(zip(column_values(table, "table"), column_values(table, "rows"), strict=True))
-    assert counts["hero"] == str(scalar(sqlite_demo, "SELECT count(*) FROM hero"))
-    assert counts["team"] == str(scalar(sqlite_demo, "SELECT count(*) FROM team"))
-    assert counts["heroteamlink (link)"] == str(scalar(sqlite_demo, "SELECT count(*) FROM heroteamlink"))
+    assert counts["hero"] == str(scalar(demo_db, "SELECT count(*) FROM hero"))
+    assert counts["team"] == str(scalar(demo_db, "SELECT count(*) FROM team"))
+    assert counts["heroteamlink (link)"] == str(scalar(demo_db, "SELECT count(*) FROM heroteamlink"))
 
 
-async def test_models_screen_counts_follow_the_database_on_refresh(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_models_screen_counts_follow_the_database_on_refresh(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = demo_app.screen.query_one("#models", DataTable)
-        with sqlite3.connect(sqlite_demo.removeprefix("sqlite:///")) as conn:
-            conn.execute("INSERT INTO team (id, name, headquarters) VALUES (6, 'New Team', 'Somewhere')")
-        conn.close()
+        execute_db(demo_db, "INSERT INTO team (id, name, headquarters) VALUES (6, 'New Team', 'Somewhere')")
         await press(pilot, "r", until=lambda: column_values(table, "rows")[2] == "6", what="the refreshed Team count")
         assert column_values(table, "rows") == ["15", "20", "6"]
 
 
-async def test_models_screen_counts_are_current_after_a_delete(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_models_screen_counts_are_current_after_a_delete(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await open_model(pilot, "Hero")
         await press(pilot, "d", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the dialog")
-        await press(pilot, "y", until=lambda: scalar(sqlite_demo, "SELECT count(*) FROM hero") == 14,
+        await press(pilot, "y", until=lambda: scalar(demo_db, "SELECT count(*) FROM hero") == 14,
                     what="the hero deleted")
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ModelsScreen), what="the models")
         table = demo_app.screen.query_one("#models", DataTable)

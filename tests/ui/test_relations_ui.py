@@ -4,7 +4,6 @@ forms, and the query log (f12) with its N+1 flag."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from tests.ui.helpers import (
     detail_fields,
     detail_ready,
     dump,
+    execute_db,
     form_ready,
     list_ready,
     open_model,
@@ -43,17 +43,6 @@ from tui_admin.ui.widgets.picker import ForeignKeyField
 from tui_admin.ui.widgets.record_table import RecordTable
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def sqlite_exec(url: str, *statements: str) -> None:
-    """Change the demo database behind the app's back (a second user, or the test's setup)."""
-    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
-    try:
-        with conn:
-            for sql in statements:
-                conn.execute(sql)
-    finally:
-        conn.close()
 
 
 def row_keys(table: DataTable[Any]) -> list[str]:
@@ -203,14 +192,14 @@ async def test_detail_follows_team_then_one_of_its_heroes_then_a_relation_list(d
 
 
 async def test_team_with_10000_heroes_shows_one_page_and_lists_all_on_enter(
-    demo_app: AdminApp, sqlite_demo: str
+    demo_app: AdminApp, demo_db: str
 ) -> None:
-    engine = sa.create_engine(sqlite_demo)
+    engine = sa.create_engine(demo_db)
     try:
         with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO hero (name, secret_name, team_id) VALUES (?, 'x', 5)",
-                [(f"Watcher {i:05d}",) for i in range(10_000)],
+            conn.execute(
+                sa.text("INSERT INTO hero (name, secret_name, team_id) VALUES (:name, 'x', 5)"),
+                [{"name": f"Watcher {i:05d}"} for i in range(10_000)],
             )
     finally:
         engine.dispose()
@@ -235,7 +224,7 @@ async def test_reflected_self_reference_and_two_keys_to_one_table_are_labelled_b
     """Without models: a match names its home and away teams, a team lists its matches per column,
     and a category's parent_id opens the parent category."""
     db = tmp_path / "league.db"
-    sqlite_exec(f"sqlite:///{db}",
+    execute_db(f"sqlite:///{db}",
                 "CREATE TABLE club (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL)",
                 "CREATE TABLE category (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, "
                 "parent_id INTEGER REFERENCES category(id))",
@@ -278,8 +267,8 @@ async def test_reflected_self_reference_and_two_keys_to_one_table_are_labelled_b
 # -- the links editor -----------------------------------------------------------------------
 
 
-async def test_links_add_two_remove_one_change_a_role_then_save(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)["heroteamlink"]
+async def test_links_add_two_remove_one_change_a_role_then_save(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)["heroteamlink"]
     async with demo_app.run_test(size=SIZE) as pilot:
         detail = await open_hero(pilot, "Deadpond")
         screen = await open_links(pilot, "teams")
@@ -305,7 +294,7 @@ async def test_links_add_two_remove_one_change_a_role_then_save(demo_app: AdminA
             ["+", "Night Watch", "lead"],
         ]
         assert title(demo_app, "#links-title").endswith("· 4 pending changes (ctrl+s to save)")
-        assert links_of_hero(sqlite_demo, 1) == [(2, "lead"), (4, "reserve")]  # nothing written yet
+        assert links_of_hero(demo_db, 1) == [(2, "lead"), (4, "reserve")]  # nothing written yet
 
         await press(pilot, "ctrl+s", until=lambda: not screen.is_dirty and ["", "Night Watch", "lead"]
                     in links_rows(demo_app), what="the saved links")
@@ -321,13 +310,13 @@ async def test_links_add_two_remove_one_change_a_role_then_save(demo_app: AdminA
         assert links_rows(demo_app) == [["", "Preventers", "member"], ["", "Z-Force", "member"],
                                         ["", "Night Watch", "lead"]]
 
-    assert links_of_hero(sqlite_demo, 1) == [(1, "member"), (2, "member"), (5, "lead")]
-    others = [r for r in dump(sqlite_demo)["heroteamlink"] if r[1] != 1]
+    assert links_of_hero(demo_db, 1) == [(1, "member"), (2, "member"), (5, "lead")]
+    others = [r for r in dump(demo_db)["heroteamlink"] if r[1] != 1]
     assert others == [r for r in before if r[1] != 1]
 
 
-async def test_link_candidates_are_searched_as_you_type_and_limited(demo_app: AdminApp, sqlite_demo: str) -> None:
-    sqlite_exec(sqlite_demo, *(f"INSERT INTO team (name, headquarters) VALUES ('Squad {i:02d}', 'Base')"
+async def test_link_candidates_are_searched_as_you_type_and_limited(demo_app: AdminApp, demo_db: str) -> None:
+    execute_db(demo_db, *(f"INSERT INTO team (name, headquarters) VALUES ('Squad {i:02d}', 'Base')"
                                for i in range(60)))
     async with demo_app.run_test(size=SIZE) as pilot:
         await open_hero(pilot, "Deadpond")
@@ -345,8 +334,8 @@ async def test_link_candidates_are_searched_as_you_type_and_limited(demo_app: Ad
         assert screen.focused is screen.query_one("#candidate-search")
 
 
-async def test_link_role_too_long_is_refused_beside_the_field(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_link_role_too_long_is_refused_beside_the_field(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         await open_hero(pilot, "Deadpond")
         screen = await open_links(pilot, "teams")
@@ -358,11 +347,11 @@ async def test_link_role_too_long_is_refused_beside_the_field(demo_app: AdminApp
         assert not screen.is_dirty
         assert links_rows(demo_app) == [["", "Z-Force", "lead"], ["", "Avengers of the Sea", "reserve"]]
         await press(pilot, "ctrl+s")
-    assert dump(sqlite_demo) == before
+    assert dump(demo_db) == before
 
 
-async def test_escape_with_pending_link_changes_asks_first(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_escape_with_pending_link_changes_asks_first(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         detail = await open_hero(pilot, "Deadpond")
         screen = await open_links(pilot, "teams")
@@ -373,12 +362,12 @@ async def test_escape_with_pending_link_changes_asks_first(demo_app: AdminApp, s
         assert screen.is_dirty and links_rows(demo_app)[0][0] == "−"
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the question")
         await press(pilot, "y", until=lambda: demo_app.screen is detail, what="the detail")
-    assert dump(sqlite_demo) == before
+    assert dump(demo_db) == before
 
 
-async def test_failed_link_save_shows_why_and_applies_nothing(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_failed_link_save_shows_why_and_applies_nothing(demo_app: AdminApp, demo_db: str) -> None:
     """The candidate team is deleted by someone else between adding it and saving."""
-    sqlite_exec(sqlite_demo, "INSERT INTO team (id, name, headquarters) VALUES (6, 'Doomed Squad', 'Nowhere')")
+    execute_db(demo_db, "INSERT INTO team (id, name, headquarters) VALUES (6, 'Doomed Squad', 'Nowhere')")
     async with demo_app.run_test(size=SIZE) as pilot:
         await open_hero(pilot, "Deadpond")
         screen = await open_links(pilot, "teams")
@@ -386,20 +375,20 @@ async def test_failed_link_save_shows_why_and_applies_nothing(demo_app: AdminApp
         await press(pilot, "down", until=lambda: links.cursor_row == 1)
         await press(pilot, "x")
         await search_and_add(pilot, screen, "Doom", "Doomed Squad")
-        sqlite_exec(sqlite_demo, "DELETE FROM team WHERE id = 6")
-        before = dump(sqlite_demo)
+        execute_db(demo_db, "DELETE FROM team WHERE id = 6")
+        before = dump(demo_db)
         error = screen.query_one("#links-error", Static)
         await press(pilot, "ctrl+s", until=lambda: not error.has_class("hidden"), what="the error")
         assert static_text(error).startswith("Nothing was saved:")
         assert "FOREIGN KEY" in static_text(error).upper()
         assert demo_app.screen is screen and screen.is_dirty  # the pending changes are kept
         assert [r[0] for r in links_rows(demo_app)] == ["", "−", "+"]
-    assert dump(sqlite_demo) == before
-    assert links_of_hero(sqlite_demo, 1) == [(2, "lead"), (4, "reserve")]
+    assert dump(demo_db) == before
+    assert links_of_hero(demo_db, 1) == [(2, "lead"), (4, "reserve")]
 
 
-async def test_ctrl_q_with_pending_link_changes_asks_first(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_ctrl_q_with_pending_link_changes_asks_first(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         await open_hero(pilot, "Deadpond")
         screen = await open_links(pilot, "teams")
@@ -408,7 +397,7 @@ async def test_ctrl_q_with_pending_link_changes_asks_first(demo_app: AdminApp, s
         assert title(demo_app, "#confirm-question") == "You have unsaved changes. Quit anyway?"
         await press(pilot, "n", until=lambda: demo_app.screen is screen, what="the links again")
         assert demo_app.return_code is None and screen.is_dirty
-    assert dump(sqlite_demo) == before
+    assert dump(demo_db) == before
 
 
 async def test_a_role_changed_back_is_no_longer_pending(demo_app: AdminApp) -> None:
@@ -423,9 +412,9 @@ async def test_a_role_changed_back_is_no_longer_pending(demo_app: AdminApp) -> N
         assert not screen.is_dirty and "pending" not in title(demo_app, "#links-title")
 
 
-async def test_reflected_database_links_ask_for_the_role_a_new_link_needs(sqlite_demo: str) -> None:
+async def test_reflected_database_links_ask_for_the_role_a_new_link_needs(demo_db: str) -> None:
     """Without models, heroteamlink.role has no default: adding a link opens its form at once."""
-    app = AdminApp(sqlite_demo, title=TITLE)
+    app = AdminApp(demo_db, title=TITLE)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await open_model(pilot, "hero")
@@ -443,11 +432,11 @@ async def test_reflected_database_links_ask_for_the_role_a_new_link_needs(sqlite
         assert links_rows(app)[-1] == ["+", "Preventers", "lead"]
         await press(pilot, "ctrl+s", until=lambda: not screen.is_dirty
                     and links_rows(app)[0] == ["", "Preventers", "lead"], what="the saved links")
-    assert links_of_hero(sqlite_demo, 1) == [(1, "lead"), (2, "lead"), (4, "reserve")]
+    assert links_of_hero(demo_db, 1) == [(1, "lead"), (2, "lead"), (4, "reserve")]
 
 
-async def test_links_of_a_many_to_many_whose_link_model_is_not_registered_do_not_crash(sqlite_demo: str) -> None:
-    app = AdminApp(sqlite_demo, [Hero, Team], title=TITLE)
+async def test_links_of_a_many_to_many_whose_link_model_is_not_registered_do_not_crash(demo_db: str) -> None:
+    app = AdminApp(demo_db, [Hero, Team], title=TITLE)
     async with app.run_test(size=SIZE) as pilot:
         await open_hero(pilot, "Deadpond")
         assert "l: edit links" in detail_rows(app)["rel:teams"][1]  # the detail offers it
@@ -482,9 +471,9 @@ async def open_team_picker(pilot: Pilot[Any]) -> tuple[FormScreen, ForeignKeyFie
 
 
 async def test_fk_picker_shows_the_current_value_filters_as_you_type_and_picks(
-    demo_app: AdminApp, sqlite_demo: str
+    demo_app: AdminApp, demo_db: str
 ) -> None:
-    sqlite_exec(sqlite_demo, *(f"INSERT INTO team (name, headquarters) VALUES ('Squad {i:02d}', 'Base')"
+    execute_db(demo_db, *(f"INSERT INTO team (name, headquarters) VALUES ('Squad {i:02d}', 'Base')"
                                for i in range(60)))
     async with demo_app.run_test(size=SIZE) as pilot:
         form, field = await open_team_picker(pilot)
@@ -515,10 +504,10 @@ async def test_fk_picker_shows_the_current_value_filters_as_you_type_and_picks(
         assert (field.value, str(field.label)) == (3, "Wakaland  ▸ enter to change")
         await press(pilot, "ctrl+s", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="the saved hero")
         assert detail_fields(demo_app)["team_id"] == "Wakaland  → team #3"
-    assert query_db(sqlite_demo, "SELECT team_id FROM hero WHERE id = 1") == [(3,)]
+    assert query_db(demo_db, "SELECT team_id FROM hero WHERE id = 1") == [(3,)]
 
 
-async def test_fk_picker_none_clears_a_nullable_key_to_null(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_fk_picker_none_clears_a_nullable_key_to_null(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form, field = await open_team_picker(pilot)
         results = demo_app.screen.query_one("#picker-results", DataTable)
@@ -528,7 +517,7 @@ async def test_fk_picker_none_clears_a_nullable_key_to_null(demo_app: AdminApp, 
         assert field.value is None and str(field.label) == "(none)  ▸ enter to pick"
         await press(pilot, "ctrl+s", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="the saved hero")
         assert detail_fields(demo_app)["team_id"] == "∅ NULL"
-    assert query_db(sqlite_demo, "SELECT name, team_id FROM hero WHERE id = 1") == [("Deadpond", None)]
+    assert query_db(demo_db, "SELECT name, team_id FROM hero WHERE id = 1") == [("Deadpond", None)]
 
 
 async def test_fk_picker_of_a_required_key_offers_no_none(demo_app: AdminApp) -> None:
@@ -546,7 +535,7 @@ async def test_fk_picker_of_a_required_key_offers_no_none(demo_app: AdminApp) ->
         ]
 
 
-async def test_fk_picker_escape_keeps_the_value(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_fk_picker_escape_keeps_the_value(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form, field = await open_team_picker(pilot)
         await press(pilot, "escape", until=lambda: demo_app.screen is form)

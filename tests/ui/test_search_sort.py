@@ -8,10 +8,10 @@ from tests.ui.helpers import SIZE, column_values, list_total, open_model, press,
 from tui_admin.ui.app import AdminApp
 
 
-async def test_search_filters_the_list_and_escape_clears_it(demo_app: AdminApp, sqlite_demo: str) -> None:
+async def test_search_filters_the_list_and_escape_clears_it(demo_app: AdminApp, demo_db: str) -> None:
     # name and secret_name are searched, case-insensitively
     sql = "SELECT name FROM hero WHERE lower(name) LIKE '%man%' OR lower(secret_name) LIKE '%man%' ORDER BY id"
-    expected = [r[0] for r in query_db(sqlite_demo, sql)]
+    expected = [r[0] for r in query_db(demo_db, sql)]
     assert "Rusty-Man" in expected
     assert 1 < len(expected) < 15
     async with demo_app.run_test(size=SIZE) as pilot:
@@ -54,8 +54,8 @@ async def test_search_matches_nothing_shows_an_empty_list(demo_app: AdminApp) ->
         assert demo_app.screen is screen
 
 
-async def test_sort_by_the_cursor_column_then_reverse(demo_app: AdminApp, sqlite_demo: str) -> None:
-    names = [r[0] for r in query_db(sqlite_demo, "SELECT name FROM hero")]
+async def test_sort_by_the_cursor_column_then_reverse(demo_app: AdminApp, demo_db: str) -> None:
+    names = [r[0] for r in query_db(demo_db, "SELECT name FROM hero")]
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")
@@ -73,13 +73,13 @@ async def test_sort_by_the_cursor_column_then_reverse(demo_app: AdminApp, sqlite
 
         # another column: age, NULLs first (SQLite's order), ties by id
         await press(pilot, "right", "right", until=lambda: table.cursor_column == 3)
-        ages = [r[0] for r in query_db(sqlite_demo, "SELECT name FROM hero ORDER BY age, id")]
+        ages = [r[0] for r in query_db(demo_db, "SELECT name FROM hero ORDER BY age, id")]
         await press(pilot, "s", until=lambda: column_values(table, "name") == ages, what="sorted by age")
         assert "sorted by age ↑" in static_text(screen.query_one("#list-title"))
 
 
-async def test_filter_by_the_cursor_cell_then_remove_it(demo_app: AdminApp, sqlite_demo: str) -> None:
-    z_force = [r[0] for r in query_db(sqlite_demo, "SELECT name FROM hero WHERE team_id = 2 ORDER BY id")]
+async def test_filter_by_the_cursor_cell_then_remove_it(demo_app: AdminApp, demo_db: str) -> None:
+    z_force = [r[0] for r in query_db(demo_db, "SELECT name FROM hero WHERE team_id = 2 ORDER BY id")]
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
         table = await open_model(pilot, "Hero")

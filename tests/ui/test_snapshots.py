@@ -25,28 +25,28 @@ def snap(snap_compare: SnapCompare, app: AdminApp, steps: Callable[[Pilot[Any]],
     return snap_compare(app, run_before=steps, terminal_size=SIZE)
 
 
-def test_models_screen(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
-    assert snap(snap_compare, demo_app, start)
+def test_models_screen(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
+    assert snap(snap_compare, snapshot_app, start)
 
 
-def test_hero_list(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_hero_list(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
         await start(pilot)
         await open_model(pilot, "Hero")
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)
 
 
-def test_hero_detail(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_hero_detail(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
         await start(pilot)
         await open_model(pilot, "Hero")
         await press(pilot, "enter", until=lambda: detail_ready(pilot.app), what="Deadpond's detail")
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)
 
 
-def test_hero_create_form_with_errors(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_hero_create_form_with_errors(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     """Empty name (Required) and a bad age, both reported beside their fields."""
 
     async def steps(pilot: Pilot[Any]) -> None:
@@ -60,19 +60,19 @@ def test_hero_create_form_with_errors(snap_compare: SnapCompare, demo_app: Admin
         await press(pilot, "ctrl+s", until=lambda: bool(screen.query_one("#error-age").visual.plain),
                     what="the errors shown")
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)
 
 
-def test_delete_confirmation(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_delete_confirmation(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
         await start(pilot)
         await open_model(pilot, "Hero")
         await press(pilot, "d", until=lambda: isinstance(pilot.app.screen, ConfirmScreen), what="the dialog")
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)
 
 
-def test_help_panel(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_help_panel(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
         from textual.widgets import HelpPanel
 
@@ -80,4 +80,4 @@ def test_help_panel(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
         await open_model(pilot, "Hero")
         await press(pilot, "f1", until=lambda: bool(pilot.app.screen.query(HelpPanel)), what="the help panel")
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)

@@ -23,7 +23,7 @@ def steady_cursors(pilot: Pilot[Any]) -> None:
         box.cursor_blink = False
 
 
-def test_team_detail_with_relations(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_team_detail_with_relations(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     """Preventers: its fields, its 4 heroes (one-to-many) and 5 members with their roles."""
 
     async def steps(pilot: Pilot[Any]) -> None:
@@ -31,10 +31,10 @@ def test_team_detail_with_relations(snap_compare: SnapCompare, demo_app: AdminAp
         await open_model(pilot, "Team")
         await press(pilot, "enter", until=lambda: shows_detail(pilot.app, "Team · Preventers"), what="Preventers")
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)
 
 
-def test_links_with_pending_changes(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_links_with_pending_changes(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     """Deadpond's teams: Z-Force changed to member (~), Avengers of the Sea removed (−), Preventers
     added (+); the search cleared again, so the candidates left show on the right."""
 
@@ -52,10 +52,10 @@ def test_links_with_pending_changes(snap_compare: SnapCompare, demo_app: AdminAp
         await press(pilot, "enter", until=lambda: candidates.row_count == 2, what="Night Watch and Wakaland")
         steady_cursors(pilot)
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)
 
 
-def test_fk_picker_in_the_hero_form(snap_compare: SnapCompare, demo_app: AdminApp) -> None:
+def test_fk_picker_in_the_hero_form(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
     """Deadpond's form, enter on team_id: the picker, current value Z-Force."""
 
     async def steps(pilot: Pilot[Any]) -> None:
@@ -63,4 +63,4 @@ def test_fk_picker_in_the_hero_form(snap_compare: SnapCompare, demo_app: AdminAp
         steady_cursors(pilot)
         await press(pilot)
 
-    assert snap(snap_compare, demo_app, steps)
+    assert snap(snap_compare, snapshot_app, steps)

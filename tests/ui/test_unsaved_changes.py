@@ -30,8 +30,8 @@ async def test_escape_on_a_clean_form_closes_it_at_once(demo_app: AdminApp) -> N
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen), what="the list")
 
 
-async def test_escape_on_a_dirty_form_asks_before_discarding(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_escape_on_a_dirty_form_asks_before_discarding(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_edit_form(pilot, demo_app)
         name = form.query_one("#field-name", Input)
@@ -47,7 +47,7 @@ async def test_escape_on_a_dirty_form_asks_before_discarding(demo_app: AdminApp,
         # escape, y: discarded, back on the list, nothing written
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the question")
         await press(pilot, "y", until=lambda: isinstance(demo_app.screen, ListScreen), what="the list")
-    assert dump(sqlite_demo) == before
+    assert dump(demo_db) == before
 
 
 async def test_ctrl_q_on_a_clean_form_quits_at_once(demo_app: AdminApp) -> None:
@@ -59,8 +59,8 @@ async def test_ctrl_q_on_a_clean_form_quits_at_once(demo_app: AdminApp) -> None:
         assert not isinstance(demo_app.screen, ConfirmScreen)
 
 
-async def test_ctrl_q_on_a_dirty_form_asks_before_quitting(demo_app: AdminApp, sqlite_demo: str) -> None:
-    before = dump(sqlite_demo)
+async def test_ctrl_q_on_a_dirty_form_asks_before_quitting(demo_app: AdminApp, demo_db: str) -> None:
+    before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_edit_form(pilot, demo_app)
         await pilot.press(*" II")
@@ -75,4 +75,4 @@ async def test_ctrl_q_on_a_dirty_form_asks_before_quitting(demo_app: AdminApp, s
         await pilot.press("y")
         await pilot.pause()
         assert demo_app.return_code == 0
-    assert dump(sqlite_demo) == before
+    assert dump(demo_db) == before
