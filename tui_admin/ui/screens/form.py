@@ -9,8 +9,8 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Label, Static
+from textual.containers import Grid
+from textual.widgets import Button, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.introspect import ColumnInfo, format_pk
@@ -26,7 +26,7 @@ from tui_admin.core.schemas import (
 )
 from tui_admin.core.store import Record
 from tui_admin.ui.screens.base import AdminScreen, describe
-from tui_admin.ui.widgets.fields import field_value, field_widget, set_field_value
+from tui_admin.ui.widgets.fields import field_cells, field_value, set_field_value
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.picker import ForeignKeyField
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -75,10 +75,10 @@ class FormScreen(AdminScreen):
         yield Static("", id="form-error", classes="error hidden")
         values = self.original or {c.name: c.default for c in self.columns}
         labels = self.record.labels if self.record else {}
-        with VerticalScroll(id="form"):
+        with Grid(id="form", classes="form-grid"):
             for col in self.columns:
                 value = values.get(col.name)
-                yield self._row(col, to_form_value(col, value), labels.get(col.name, {}).get(value))
+                yield from field_cells(col, to_form_value(col, value), labels.get(col.name, {}).get(value))
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -86,16 +86,6 @@ class FormScreen(AdminScreen):
         if self.columns:
             self.query_one(f"#field-{self.columns[0].name}").focus()
         self.admin_app.rendered("form")
-
-    def _row(self, col: ColumnInfo, value: Any, label: str | None) -> Horizontal:
-        marker = " *" if col.required else ""
-        hint = col.kind.value + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
-        return Horizontal(
-            Label(f"{col.name}{marker}\n[dim]{hint}[/]", classes="field-label"),
-            field_widget(col, value, label),
-            Static("", id=f"error-{col.name}", classes="field-error"),
-            classes="form-row",
-        )
 
     def _raw(self) -> dict[str, Any]:
         return {c.name: field_value(self.query_one(f"#field-{c.name}")) for c in self.columns}

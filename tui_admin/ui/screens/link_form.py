@@ -7,13 +7,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from tui_admin.core.registry import ModelAdmin
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
-from tui_admin.ui.widgets.fields import field_value, field_widget
+from tui_admin.ui.widgets.fields import field_cells, field_value
 
 
 class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
@@ -34,13 +34,9 @@ class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="link-form"):
             yield Static(f"{self.title_text}  (ctrl+s apply · esc cancel)", classes="screen-title")
-            for col in self.columns:
-                yield Horizontal(
-                    Label(col.name + (" *" if col.required else ""), classes="field-label"),
-                    field_widget(col, to_form_value(col, self.values.get(col.name))),
-                    Static("", id=f"error-{col.name}", classes="field-error"),
-                    classes="form-row",
-                )
+            with Grid(classes="form-grid"):
+                for col in self.columns:
+                    yield from field_cells(col, to_form_value(col, self.values.get(col.name)))
 
     def on_mount(self) -> None:
         if self.columns:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from tui_admin.core.introspect import ColumnInfo, Kind
 from tui_admin.ui.widgets.picker import ForeignKeyField
@@ -48,6 +49,16 @@ def field_widget(col: ColumnInfo, value: Any, label: str | None = None) -> Widge
     if col.nullable:
         placeholder = (placeholder + " · empty = NULL").lstrip(" ·")
     return Input(value or "", id=wid, placeholder=placeholder, select_on_focus=False)
+
+
+def field_cells(col: ColumnInfo, value: Any, label: str | None = None) -> tuple[Widget, Widget, Widget]:
+    """The three cells of a form row, for a 3-column grid: the field's name (with `*` when
+    required, and its kind below), its input (`#field-<name>`), its error (`#error-<name>`). One
+    grid for the whole form, rather than a container per row, halves the widgets a form styles."""
+    marker = " *" if col.required else ""
+    hint = col.kind.value + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
+    name = Static(Text.assemble(f"{col.name}{marker}\n", (hint, "dim")), classes="field-label")
+    return name, field_widget(col, value, label), Static("", id=f"error-{col.name}", classes="field-error")
 
 
 def field_value(widget: Widget) -> Any:
