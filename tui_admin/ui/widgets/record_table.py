@@ -123,6 +123,7 @@ class RecordTable(ScrollView, can_focus=True):
         self.ordered_columns: list[Column] = []
         self._rows: list[list[str | None]] = []
         self._widths: list[int] = []
+        self._styles: dict[tuple[str, bool], Style] | None = None
 
     # -- content ------------------------------------------------------------------------------
 
@@ -249,32 +250,57 @@ class RecordTable(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles = None  # the cursor's colours differ with and without focus
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles = None
+        super()._on_blur(event)
+
+    def _style(self, part: str, even: bool) -> Style:
+        """Resolved styles, kept until the widget's styles change: resolving one walks every
+        ancestor, and a screen of lines asks for them hundreds of times."""
+        if self._styles is None:
+            base, even_row = self.rich_style, self.get_component_rich_style("record-table--even-row")
+            styles: dict[tuple[str, bool], Style] = {("header", False): self.get_component_rich_style(
+                "record-table--header")}
+            for is_even, row_base in ((False, base), (True, base + even_row)):
+                styles["base", is_even] = row_base
+                styles["null", is_even] = row_base + self.get_component_rich_style("record-table--null")
+                styles["cursor", is_even] = row_base + self.get_component_rich_style("record-table--cursor")
+            self._styles = styles
+        return self._styles[part, even]
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = int(self.scroll_x)
         if y == 0:
             cells: list[str | None] = [c.label for c in self.ordered_columns]
-            strip = self._strip(cells, self.get_component_rich_style("record-table--header"), None)
+            strip = self._strip(cells, self._style("header", False), self._style("header", False), None)
         else:
             index = int(self.scroll_y) + y - 1
             if index >= len(self._rows):
-                return Strip.blank(width, self.rich_style)
-            base = self.rich_style
-            if index % 2:
-                base = base + self.get_component_rich_style("record-table--even-row")
+                return Strip.blank(width, self._style("base", False))
+            even = bool(index % 2)
             cursor = self.cursor_column if index == self.cursor_row else None
-            strip = self._strip(self._rows[index], base, cursor)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            strip = self._strip(self._rows[index], self._style("base", even), self._style("null", even), cursor,
+                                self._style("cursor", even))
+        return strip.crop_extend(scroll_x, scroll_x + width, self._style("base", False))
 
-    def _strip(self, cells: list[str | None], base: Style, cursor: int | None) -> Strip:
-        null = base + self.get_component_rich_style("record-table--null")
-        cursor_style = base + self.get_component_rich_style("record-table--cursor")
+    def _strip(
+        self, cells: list[str | None], base: Style, null: Style, cursor: int | None, cursor_style: Style | None = None
+    ) -> Strip:
         segments = []
         for i, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
             text = "∅" if cell is NULL else cell
             if len(text) > width:
                 text = text[: max(width - 1, 0)] + "…"
-            style = cursor_style if i == cursor else null if cell is NULL else base
+            style = cursor_style if i == cursor and cursor_style else null if cell is NULL else base
             segments.append(Segment(f" {text.ljust(width)} ", style))
         return Strip(segments)
 
