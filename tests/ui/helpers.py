@@ -184,6 +184,16 @@ def footer_actions(screen: Any) -> set[str]:
     return set(screen.query_one(KeyBar).shown_actions())
 
 
+def field_errors(form: Any) -> dict[str, str]:
+    """The errors shown beside a form's fields, by field name."""
+    shown = {}
+    for widget in form.query(".field-error").results(Static):
+        text = static_text(widget)
+        if text:
+            shown[str(widget.id).removeprefix("error-")] = text
+    return shown
+
+
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the demo tables, in key order."""
     return {

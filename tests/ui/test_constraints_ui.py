@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from tests.ui.helpers import (
     SIZE,
@@ -25,12 +25,12 @@ from tests.ui.helpers import (
     clear_input,
     detail_fields,
     detail_ready,
+    field_errors,
     form_ready,
     open_model,
     press,
     query_db,
     start,
-    static_text,
     table_rows,
 )
 from tui_admin.core.registry import Registry
@@ -85,16 +85,6 @@ def gadget_url(db_urls: tuple[str, str]) -> Iterator[str]:
     finally:
         _REGISTRY.metadata.drop_all(engine)
         engine.dispose()
-
-
-def field_errors(form: FormScreen) -> dict[str, str]:
-    """The errors shown beside the fields, by field name."""
-    shown = {}
-    for widget in form.query(".field-error").results(Static):
-        text = static_text(widget)
-        if text:
-            shown[str(widget.id).removeprefix("error-")] = text
-    return shown
 
 
 def values(form: FormScreen) -> dict[str, Any]:

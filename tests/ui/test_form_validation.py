@@ -9,6 +9,7 @@ from tests.ui.helpers import (
     clear_input,
     detail_fields,
     detail_ready,
+    field_errors,
     form_ready,
     open_model,
     press,
@@ -32,26 +33,16 @@ async def open_create_form(pilot, app: AdminApp) -> FormScreen:  # type: ignore[
     return form
 
 
-def errors(form: FormScreen) -> dict[str, str]:
-    """The field errors currently shown, by field name."""
-    shown = {}
-    for widget in form.query(".field-error").results(Static):
-        text = static_text(widget)
-        if text:
-            shown[str(widget.id).removeprefix("error-")] = text
-    return shown
-
-
 async def test_create_with_a_bad_age_keeps_the_form_then_saves_once_fixed(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_create_form(pilot, demo_app)
         await pilot.press(*"Test Hero", "tab", *"Secret Identity", "tab", *"abc")
         age = form.query_one("#field-age", Input)
         assert demo_app.focused is age
-        await press(pilot, "ctrl+s", until=lambda: bool(errors(form)), what="the validation errors")
+        await press(pilot, "ctrl+s", until=lambda: bool(field_errors(form)), what="the validation errors")
 
         assert demo_app.screen is form, "an invalid form must stay open"
-        shown = errors(form)
+        shown = field_errors(form)
         assert list(shown) == ["age"]
         assert "integer" in shown["age"].lower()
         assert form.query_one("#form-error", Static).has_class("hidden")
@@ -83,9 +74,9 @@ async def test_create_with_a_bad_age_keeps_the_form_then_saves_once_fixed(demo_a
 async def test_empty_required_fields_say_required(demo_app: AdminApp, demo_db: str) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_create_form(pilot, demo_app)
-        await press(pilot, "ctrl+s", until=lambda: bool(errors(form)), what="the validation errors")
+        await press(pilot, "ctrl+s", until=lambda: bool(field_errors(form)), what="the validation errors")
         assert demo_app.screen is form
-        shown = errors(form)
+        shown = field_errors(form)
         assert shown == {"name": "Required", "secret_name": "Required"}
         assert demo_app.focused is form.query_one("#field-name")
     assert scalar(demo_db, "SELECT count(*) FROM hero") == 15
@@ -95,9 +86,9 @@ async def test_a_name_longer_than_50_characters_is_refused(demo_app: AdminApp, d
     async with demo_app.run_test(size=SIZE) as pilot:
         form = await open_create_form(pilot, demo_app)
         await pilot.press(*("x" * 51), "tab", *"Secret")
-        await press(pilot, "ctrl+s", until=lambda: bool(errors(form)), what="the validation errors")
+        await press(pilot, "ctrl+s", until=lambda: bool(field_errors(form)), what="the validation errors")
         assert demo_app.screen is form
-        shown = errors(form)
+        shown = field_errors(form)
         assert list(shown) == ["name"]
         assert "50" in shown["name"]
         assert form.query_one("#field-name", Input).value == "x" * 51
