@@ -39,6 +39,3 @@ def display(col: ColumnInfo, value: Any, labels: dict[Any, str] | None = None) -
         return f"<{len(bytes(value))} bytes>"
     return str(value).replace("\r\n", "⏎").replace("\n", "⏎")
 
-
-def shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"

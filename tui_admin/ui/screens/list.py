@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,11 +25,9 @@ from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
 
 WINDOW = 300
-CELL_WIDTH = 40
 SPINNER_AFTER = 0.3  # seconds before a slow load shows the loading indicator
 EXACT_COUNT_BOUND = 3.0  # seconds the exact count may take when an estimate is already shown
 LARGE = 10_000  # rows from which a sort without an index earns a warning
-NULL = Text("∅", style="dim")
 
 
 class ListScreen(AdminScreen):
