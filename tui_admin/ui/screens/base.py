@@ -24,6 +24,9 @@ def describe(error: BaseException) -> str:
     return f"{type(orig).__name__}: {text.splitlines()[0]}"
 
 
+NAVIGATION_SPINNER_AFTER = 0.3  # seconds before a screen still loading its data says so
+
+
 class AdminScreen(Screen[Any]):
     """A screen that reads through the Store. Its workers run with `exit_on_error=False`; a
     failure becomes an error notification and the app stays usable."""
@@ -54,9 +57,19 @@ class AdminScreen(Screen[Any]):
 
     def navigate(self, opening: Coroutine[Any, Any, None]) -> None:
         """Open another screen once its data is loaded (the screens' `open` classmethods), so that
-        it is drawn once, with its data, instead of empty and then again. A newer navigation
+        it is drawn once, with its data, instead of empty and then again. If that takes a while (a
+        distant server), this screen shows the loading indicator meanwhile. A newer navigation
         replaces one still loading; a failure is shown like any worker's."""
-        self.run_worker(opening, group="navigate", exclusive=True, exit_on_error=False)
+
+        async def open_and_wait() -> None:
+            slow = self.set_timer(NAVIGATION_SPINNER_AFTER, lambda: setattr(self, "loading", True))
+            try:
+                await opening
+            finally:
+                slow.stop()
+                self.loading = False
+
+        self.run_worker(open_and_wait(), group="navigate", exclusive=True, exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
