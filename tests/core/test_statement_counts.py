@@ -8,7 +8,7 @@ rows are bulk-inserted (executemany) through a sync engine of the setup URL befo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,15 +83,6 @@ async def recorder(store: Store) -> AsyncIterator[Recorder]:
         rec.detach()
 
 
-@pytest.fixture
-def setup_engine(db_urls: tuple[str, str]) -> Iterator[sa.Engine]:
-    engine = sa.create_engine(db_urls[0])
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
 def _logged(store: Store, name: str) -> list[str]:
     action = store.log.actions[-1]
     assert action.name == name
@@ -123,10 +114,10 @@ def _link_dump(engine: sa.Engine) -> list[tuple]:
 
 
 @pytest.fixture
-def many_teams_and_heroes(setup_engine: sa.Engine) -> dict[int, str]:
+def many_teams_and_heroes(check_db: sa.Engine) -> dict[int, str]:
     """500 more teams and 500 more heroes, each hero on a team of its own (so a page of 500 heroes
     names 500 different teams: one label query per row would show at once). {team id: name}."""
-    with setup_engine.begin() as conn:
+    with check_db.begin() as conn:
         conn.execute(TEAM.insert(), [{"name": f"Team {i:03d}", "headquarters": "HQ"} for i in range(500)])
         teams = {r[0]: r[1] for r in conn.execute(sa.select(TEAM.c.id, TEAM.c.name).order_by(TEAM.c.id))}
         new = [t for t, name in teams.items() if name.startswith("Team ")]
@@ -226,10 +217,10 @@ async def test_repeated_in_list_reads_in_one_action_are_flagged_n_plus_one(store
 
 
 async def test_hero_detail_with_team_teams_and_links_is_at_most_four_statements(
-    store: Store, recorder: Recorder, setup_engine: sa.Engine
+    store: Store, recorder: Recorder, check_db: sa.Engine
 ) -> None:
     """Deadpond is linked to 300 more teams: the detail still reads one page of them."""
-    with setup_engine.begin() as conn:
+    with check_db.begin() as conn:
         conn.execute(TEAM.insert(), [{"name": f"Guild {i:03d}", "headquarters": "HQ"} for i in range(300)])
         guilds = list(conn.scalars(sa.select(TEAM.c.id).where(TEAM.c.name.like("Guild %"))))
         conn.execute(LINK.insert(), [{"team_id": t, "hero_id": 1, "role": "ally"} for t in guilds])
@@ -246,12 +237,12 @@ async def test_hero_detail_with_team_teams_and_links_is_at_most_four_statements(
 
 
 @pytest.fixture
-def big_and_small_team(setup_engine: sa.Engine) -> tuple[int, int]:
+def big_and_small_team(check_db: sa.Engine) -> tuple[int, int]:
     """A team with 10,000 heroes (each also a member through heroteamlink) and a team with 3."""
-    big = _new_team(setup_engine, "Legion")
-    small = _new_team(setup_engine, "Trio")
-    _add_heroes(setup_engine, big, 10_000, prefix="Legionnaire")
-    _add_heroes(setup_engine, small, 3, prefix="Trio member")
+    big = _new_team(check_db, "Legion")
+    small = _new_team(check_db, "Trio")
+    _add_heroes(check_db, big, 10_000, prefix="Legionnaire")
+    _add_heroes(check_db, small, 3, prefix="Trio member")
     return big, small
 
 

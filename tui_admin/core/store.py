@@ -166,6 +166,8 @@ class Store:
         self.is_async = self._runner.is_async
         self.sync_engine: sa.Engine = self._runner.sync_engine
         self.dialect = self.sync_engine.dialect
+        #: Run a function of a Session as one logged, cancellable unit of work (see `Runner.run`).
+        self._run = self._runner.run
 
     @property
     def masked_url(self) -> str:
@@ -184,17 +186,6 @@ class Store:
         await self._runner.dispose()
 
     # -- running operations -------------------------------------------------------------------
-
-    async def _run(
-        self,
-        action: str,
-        fn: Callable[[Session], T],
-        *,
-        write: bool = False,
-        landed: Callable[[Session, T], bool] | None = None,
-    ) -> T:
-        """Run `fn` in a session of its own (see `Runner.run`)."""
-        return await self._runner.run(action, fn, write=write, landed=landed)
 
     def _write(self, session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
         """Run a write; a constraint violation rolls back and becomes a `WriteError`."""
