@@ -54,3 +54,33 @@ def create_tables(db_urls: tuple[str, str]) -> Iterator[Callable[[sa.MetaData], 
             metadata.drop_all(engine)
         engine.dispose()
 
+
+
+@pytest.fixture
+def raw_tables(db_urls: tuple[str, str]) -> Iterator[Callable[..., str]]:
+    """Run raw DDL/DML (in the database's own dialect) on the test database and return the URL
+    the test uses; the named tables are dropped before (leftovers of an interrupted run) and after.
+    Tables are named children first, so that dropping them in order never breaks a foreign key."""
+    setup, url = db_urls
+    engine = sa.create_engine(setup)
+    dropped: list[str] = []
+
+    def drop(tables: list[str]) -> None:
+        cascade = " CASCADE" if engine.dialect.name == "postgresql" else ""
+        with engine.begin() as conn:
+            for table in tables:
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}{cascade}")
+
+    def run(tables: list[str], statements: list[str]) -> str:
+        drop(tables)
+        dropped.extend(tables)
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+        return url
+
+    try:
+        yield run
+    finally:
+        drop(dropped)
+        engine.dispose()

@@ -207,7 +207,9 @@ def column_info(key: str, column: sa.Column[Any]) -> ColumnInfo:
     if kind is Kind.ENUM:
         enum_class = getattr(column.type, "enum_class", None)
         choices = tuple(enum_class) if enum_class is not None else tuple(column.type.enums)  # type: ignore[attr-defined]
-    fk = next(iter(column.foreign_keys), None)
+    # A column of a composite foreign key does not name a record by itself: only a single-column
+    # constraint makes the column a key to pick and label.
+    fk = next((f for f in column.foreign_keys if len(f.constraint.elements) == 1), None)  # type: ignore[union-attr]
     table = column.table
     leading = [next(iter(ix.columns), None) for ix in getattr(table, "indexes", ())]
     leading.append(next(iter(table.primary_key.columns), None))

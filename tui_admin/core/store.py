@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, joinedload, raiseload
 
+from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.engine import make_engine, mask, parse
 from tui_admin.core.errors import ConflictError, NotFoundError, WriteError, explain
 from tui_admin.core.introspect import (
@@ -27,7 +28,6 @@ from tui_admin.core.introspect import (
     RelationInfo,
     column_info,
     format_pk,
-    is_link_table,
 )
 from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select, search_condition
 from tui_admin.core.querylog import QueryLog
@@ -106,20 +106,6 @@ class LinkDiff:
 
     def __bool__(self) -> bool:
         return bool(self.add or self.remove or self.change)
-
-
-@dataclass
-class DeletePlan:
-    """What deleting a record implies, for the confirmation dialog."""
-
-    label: str
-    links: list[tuple[str, int]] = field(default_factory=list)  # link-table rows removed with it
-    cascades: list[tuple[str, int]] = field(default_factory=list)  # rows the database deletes (ON DELETE CASCADE)
-    blockers: list[tuple[str, str, int]] = field(default_factory=list)  # (table, column, rows) that refer to it
-
-    @property
-    def allowed(self) -> bool:
-        return not self.blockers
 
 
 def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
@@ -428,57 +414,33 @@ class Store:
 
         await self._run(f"update {info.name}", run, write=True, landed=landed)
 
-    def _referrers(self, info: ModelInfo) -> list[tuple[sa.Table, sa.ForeignKey]]:
-        """Every foreign key, in any table of the metadata, that points at this table."""
-        return [
-            (table, fk)
-            for table in info.table.metadata.tables.values()
-            for fk in table.foreign_keys
-            if fk.column.table is info.table
-        ]
-
-    def _count_referrers(self, session: Session, info: ModelInfo, pk: Sequence[Any]) -> DeletePlan:
-        obj = session.scalars(sa.select(info.model).where(_pk_condition(info, pk)).options(raiseload("*"))).first()
+    def _plan_delete(self, session: Session, info: ModelInfo, pk: Sequence[Any]) -> DeletePlan:
+        condition = _pk_condition(info, pk)
+        obj = session.scalars(sa.select(info.model).where(condition).options(raiseload("*"))).first()
         if obj is None:
             raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
-        plan = DeletePlan(info.label(obj))
-        for table, fk in self._referrers(info):
-            value = getattr(obj, next(c.name for c in info.columns.values() if c.column is fk.column))
-            n = session.scalar(sa.select(sa.func.count()).select_from(table).where(fk.parent == value)) or 0
-            if not n:
-                continue
-            if is_link_table(table):
-                plan.links.append((table.name, n))
-            elif (fk.ondelete or "").upper() == "CASCADE":
-                plan.cascades.append((table.name, n))
-            elif (fk.ondelete or "").upper() != "SET NULL":
-                plan.blockers.append((table.name, fk.parent.name, n))
-        return plan
+        return plan_delete(session, info.table, condition, info.label(obj))
 
     async def delete_preview(self, name: str, pk: Sequence[Any]) -> DeletePlan:
         info = self.admin(name).info
-        return await self._run(f"delete preview {info.name}", lambda s: self._count_referrers(s, info, pk))
+        return await self._run(f"delete preview {info.name}", lambda s: self._plan_delete(s, info, pk))
 
     async def delete(self, name: str, pk: Sequence[Any]) -> DeletePlan:
-        """Delete the record and its rows in link tables (memberships), in one transaction.
-        Refused, with the reason, while other records still refer to it."""
+        """Delete the record and its rows in link tables (memberships), in one transaction, as
+        `delete_preview` describes it. Refused, with the reason, while other records refer to it."""
         info = self.admin(name).info
 
         def run(session: Session) -> DeletePlan:
-            plan = self._count_referrers(session, info, pk)
+            plan = self._plan_delete(session, info, pk)
             if not plan.allowed:
-                table, column, n = plan.blockers[0]
+                table, columns, n = plan.blockers[0]
                 raise WriteError(
-                    f"{plan.label} is still referred to by {n} {table} row(s) ({table}.{column}): "
+                    f"{plan.label} is still referred to by {n} {table} row(s) ({table}.{columns}): "
                     "reassign or delete those first",
                     {},
                 )
-            obj_key = {c.column: v for c, v in zip((info.columns[n] for n in info.primary_key), pk, strict=True)}
-            for table, fk in self._referrers(info):
-                if is_link_table(table) and fk.column in obj_key:
-                    self._write(session, info, lambda t=table, f=fk: session.execute(
-                        sa.delete(t).where(f.parent == obj_key[f.column])
-                    ))
+            for statement in plan.link_deletes:
+                self._write(session, info, lambda s=statement: session.execute(s))
             result = self._write(session, info, lambda: session.execute(
                 sa.delete(info.table).where(_pk_condition(info, pk))
             ))

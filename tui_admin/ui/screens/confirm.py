@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
-    from tui_admin.core.store import DeletePlan
+    from tui_admin.core.deletion import DeletePlan
     from tui_admin.ui.screens.base import AdminScreen
 
 
@@ -57,6 +57,7 @@ def delete_question(model: str, plan: DeletePlan) -> str:
     lines = [f"Delete {model} “{plan.label}”?"]
     lines += [f"  also removes its {n} link row(s) in {table}" for table, n in plan.links]
     lines += [f"  the database also deletes {n} {table} row(s) (ON DELETE CASCADE)" for table, n in plan.cascades]
+    lines += [f"  the database clears the key of {n} {table} row(s) (ON DELETE SET NULL)" for table, n in plan.set_null]
     lines.append("This cannot be undone.")
     return "\n".join(lines)
 
