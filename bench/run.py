@@ -316,9 +316,9 @@ async def drive(url: str, repeat: int) -> Results:
             table = screen.query_one("#records")
 
             # next page, then the last page (neither exists when the list fits in one page)
-            if screen.more_after and (sample := await d.next_page(table)) is not None:
+            if screen.window.more_after and (sample := await d.next_page(table)) is not None:
                 d.record(results, "next page", sample)
-            if screen.more_after:
+            if screen.window.more_after:
                 d.record(results, "last page", await d.measure("end", "list:last", "list Hero"))
 
             # sort by name: the cursor to the name column, then s

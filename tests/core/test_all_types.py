@@ -413,6 +413,56 @@ async def test_each_kind_can_be_updated_with_the_values_the_form_opened_with(
         assert _stored((await types_store.get("AllTypes", pk)).obj)[field] == expected, field
 
 
+#: (field, what the first user types, what the second user types from the stale form) per kind.
+RIVAL_EDITS = [
+    ("title", "Mine", "Yours"),
+    ("count", "8", "9"),
+    ("ratio", "2.25", "3.5"),
+    ("price", "1.10", "2.20"),
+    ("active", False, False),  # the same new value: still a stale edit (from True)
+    ("flag", True, None),
+    ("color", CoreTestColor.RED, CoreTestColor.RED),
+    ("born", "2020-01-01", "2021-01-01"),
+    ("seen", "2020-01-01T00:00:00", "2021-01-01T00:00:00"),
+    ("seen_utc", "2020-01-01T00:00:00+00:00", "2021-01-01T00:00:00+00:00"),
+    ("seen_tz", "2020-01-01T01:00:00+01:00", "2021-01-01T01:00:00+01:00"),
+    ("token", "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002"),
+    ("data", '{"z": 1}', '{"z": 2}'),
+    ("data", '{"tags": ["a", "b"], "n": 1, "nested": {"ok": false}}', '{"n": 2}'),
+    ("note", "mine", "yours"),
+    ("age", "31", "32"),
+]
+
+
+@pytest.mark.parametrize(("field", "mine", "yours"), RIVAL_EDITS, ids=[f"{f}-{i}" for i, (f, _, _) in
+                                                                        enumerate(RIVAL_EDITS)])
+async def test_a_stale_edit_of_each_kind_is_refused(
+    types_store: Store, admin: ModelAdmin, schemas: Schemas, field: str, mine: Any, yours: Any
+) -> None:
+    """Two users open the same record; the first saves a field, then the second saves the same
+    field from the stale form: refused, naming the field, for every kind — JSON included (which
+    was not guarded: the second save silently overwrote the first)."""
+    pk = await types_store.create("AllTypes", parse(admin, schemas))
+    other = Store(types_store.url, Registry([AllTypes]))
+    try:
+        forms = []
+        for store in (types_store, other):
+            obj = (await store.get("AllTypes", pk)).obj
+            original = {n: getattr(obj, n) for n in admin.info.columns}
+            forms.append((original, {n: to_form_value(admin.info.columns[n], original[n]) for n in GOOD_FORM}))
+        (first, raw1), (second, raw2) = forms
+        await types_store.update("AllTypes", pk, parse_form(admin, schemas, Mode.UPDATE, {**raw1, field: mine},
+                                                            first), first)
+        saved = getattr((await types_store.get("AllTypes", pk)).obj, field)
+        with pytest.raises(ConflictError) as caught:
+            await other.update("AllTypes", pk, parse_form(admin, schemas, Mode.UPDATE, {**raw2, field: yours},
+                                                          second), second)
+        assert list(caught.value.changes) == [field]
+        assert getattr((await types_store.get("AllTypes", pk)).obj, field) == saved
+    finally:
+        await other.dispose()
+
+
 async def test_float_changed_by_someone_else_is_still_a_conflict(
     types_store: Store, admin: ModelAdmin, schemas: Schemas, check_db: sa.Engine
 ) -> None:

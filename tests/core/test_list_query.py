@@ -157,7 +157,11 @@ def test_filter_on_none_is_is_null(demo_registry: Registry) -> None:
     assert "hero.team_id IS NULL" in str(stmt.compile(dialect=sqlite.dialect()))
 
 
-def test_statements_select_the_model(demo_registry: Registry) -> None:
+def test_statements_select_every_column_of_the_model_raw(demo_registry: Registry) -> None:
+    """A page reads each column as the driver returns it (no SQLAlchemy processing), so that one
+    unparseable value spoils one cell and cursors keep the database's own representation."""
     stmt = page_select(demo_registry["Hero"], ListQuery("Hero"), sqlite.dialect(), limit=3)
     assert isinstance(stmt, sa.Select)
-    assert stmt.column_descriptions[0]["entity"] is Hero
+    selected = [c.element.clause for c in stmt.selected_columns]
+    assert sorted(c.key for c in selected) == sorted(c.key for c in Hero.__table__.columns)
+    assert all(c.type._isnull for c in stmt.selected_columns)

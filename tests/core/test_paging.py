@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tui_admin.core.query import ListQuery, SortKey, cursor_of
+from tui_admin.core.query import ListQuery, SortKey
 from tui_admin.core.store import Page, Store
 
 PAGE_SIZES = (1, 2, 3, 7)
@@ -155,10 +155,9 @@ async def test_page_past_the_end_is_empty(store: Store) -> None:
 async def test_start_includes_the_cursor_row(heroes: Store, check_db: sa.Engine, sort: str) -> None:
     query = ListQuery("Hero", sort=SORTS[sort])
     expected = reference_ids(check_db, SORTS[sort])
-    everything = (await heroes.page(query, limit=50)).rows
-    admin = heroes.admin("Hero")
+    everything = await heroes.page(query, limit=50)
     for position in (0, 5, 11, 19):
-        cursor = cursor_of(admin, query, everything[position])
+        cursor = everything.cursors[position]
         page = await heroes.page(query, start=cursor, limit=4)
         assert [h.id for h in page.rows] == expected[position : position + 4]
         assert page.first == cursor
@@ -166,8 +165,9 @@ async def test_start_includes_the_cursor_row(heroes: Store, check_db: sa.Engine,
 
 async def test_cursor_of_null_sort_value(heroes: Store) -> None:
     query = ListQuery("Hero", sort=(SortKey("age"),))
-    row = next(h for h in (await heroes.page(query, limit=50)).rows if h.age is None)
-    assert cursor_of(heroes.admin("Hero"), query, row) == (None, row.id)
+    page = await heroes.page(query, limit=50)
+    position, row = next((i, h) for i, h in enumerate(page.rows) if h.age is None)
+    assert page.cursors[position] == (None, row.id)
 
 
 async def test_count_matches_the_rows(heroes: Store, check_db: sa.Engine) -> None:

@@ -8,6 +8,10 @@ import json
 from typing import Any
 
 from tui_admin.core.introspect import ColumnInfo, Kind
+from tui_admin.core.reading import Unreadable
+
+#: The mark of a cell whose stored value its column's type cannot read: shown with the stored text.
+UNREADABLE = "⚠"
 
 
 def as_stored(col: ColumnInfo, value: Any) -> Any:
@@ -18,11 +22,19 @@ def as_stored(col: ColumnInfo, value: Any) -> Any:
     return value
 
 
+def interval_text(value: dt.timedelta) -> str:
+    """A duration as `[-]D day[s], H:MM:SS[.ffffff]` with the sign in front of it all, as
+    pydantic reads it back (str() writes -1 hour as '-1 day, 23:00:00', which reads as -47 hours)."""
+    return f"-{abs(value)}" if value < dt.timedelta(0) else str(value)
+
+
 def display(col: ColumnInfo, value: Any, labels: dict[Any, str] | None = None) -> str | None:
     """The value as one line of text; None for NULL (the UI decides how NULL looks). A foreign
     key shows the label of the record it names."""
     if value is None:
         return None
+    if isinstance(value, Unreadable):
+        return f"{UNREADABLE} {value.raw}"
     if col.foreign_key is not None and labels is not None and value in labels:
         return labels[value]
     if isinstance(value, enum.Enum):
@@ -33,8 +45,12 @@ def display(col: ColumnInfo, value: Any, labels: dict[Any, str] | None = None) -
         return as_stored(col, value).isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    if col.kind is Kind.JSON:
+    if col.kind is Kind.JSON or col.kind is Kind.ARRAY:
         return json.dumps(value, ensure_ascii=False, default=str)
+    if col.kind is Kind.SET and isinstance(value, set | frozenset):
+        return ",".join(c for c in col.choices if c in value)  # in the order the SET declares them
+    if isinstance(value, dt.timedelta):
+        return interval_text(value)
     if isinstance(value, bytes | bytearray | memoryview):
         return f"<{len(bytes(value))} bytes>"
     return str(value).replace("\r\n", "⏎").replace("\n", "⏎")

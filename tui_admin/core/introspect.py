@@ -17,7 +17,10 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
+
+from tui_admin.core.pgtypes import AsText
 
 
 class Kind(StrEnum):
@@ -35,7 +38,22 @@ class Kind(StrEnum):
     UUID = "uuid"
     JSON = "json"
     BYTES = "bytes"
-    OTHER = "other"
+    SET = "set"  # MySQL SET: any subset of its members
+    ARRAY = "array"  # PostgreSQL ARRAY of scalars, edited as a JSON list
+    INTERVAL = "interval"
+    NETWORK = "network"  # PostgreSQL inet / cidr
+    MONEY = "money"  # PostgreSQL money: the driver's text ('$1,234.50'), validated
+    OTHER = "other"  # shown as the driver gives it, never edited, sorted or filtered (tsvector, xml, point…)
+
+
+#: Kinds whose values have a total order that a keyset cursor can follow: only these are sorted by.
+SORTABLE = frozenset({
+    Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.ENUM, Kind.DATE, Kind.DATETIME,
+    Kind.TIME, Kind.UUID, Kind.BYTES, Kind.INTERVAL, Kind.NETWORK, Kind.MONEY,
+})
+#: Kinds an ARRAY's items may have for the array to be edited as a list.
+_SCALAR_ITEMS = frozenset({Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.DATE, Kind.DATETIME,
+                           Kind.TIME, Kind.UUID})
 
 
 class Direction(StrEnum):
@@ -55,6 +73,8 @@ _PYTHON_TYPES: dict[Kind, type] = {
     Kind.TIME: dt.time,
     Kind.UUID: uuid.UUID,
     Kind.BYTES: bytes,
+    Kind.INTERVAL: dt.timedelta,
+    Kind.MONEY: str,
 }
 
 
@@ -82,6 +102,7 @@ class ColumnInfo:
     foreign_key: ForeignKeyInfo | None = None
     indexed: bool = False
     timezone: bool = False
+    item_kind: Kind | None = None  # the kind of an ARRAY's items
 
     @property
     def required(self) -> bool:
@@ -93,6 +114,8 @@ class ColumnInfo:
     def python_type(self) -> type:
         if self.kind is Kind.ENUM and self.enum_class is not None:
             return self.enum_class
+        if isinstance(self.column.type, AsText):
+            return str
         return _PYTHON_TYPES.get(self.kind, object)
 
 
@@ -172,13 +195,29 @@ def format_pk(pk: tuple[Any, ...]) -> str:
     return ", ".join(str(part) for part in pk)
 
 
-def column_kind(column: sa.Column[Any]) -> Kind:
-    """Map a column type to a Kind. Checks run most-specific first (Enum is a String, Boolean can
-    be an Integer subtype on some dialects), and `TypeDecorator`s are unwrapped to their impl."""
-    col_type = column.type
+def base_type(col_type: sa.types.TypeEngine[Any]) -> sa.types.TypeEngine[Any]:
+    """The type that decides how values look: a `TypeDecorator`'s impl, a PostgreSQL DOMAIN's
+    base type (a domain over integer holds integers)."""
     if isinstance(col_type, sa.TypeDecorator) and not isinstance(col_type, sa.Enum | sa.Uuid):
         col_type = col_type.impl_instance if hasattr(col_type, "impl_instance") else col_type.impl
+    while isinstance(col_type, postgresql.DOMAIN):
+        col_type = col_type.data_type
+    return col_type
+
+
+def type_kind(col_type: sa.types.TypeEngine[Any]) -> Kind:
+    """Map a column type to a Kind. Checks run most-specific first (Enum and SET are Strings,
+    Boolean can be an Integer subtype on some dialects)."""
+    col_type = base_type(col_type)
+    if isinstance(col_type, sa.ARRAY):
+        return Kind.ARRAY if type_kind(col_type.item_type) in _SCALAR_ITEMS and col_type.dimensions in (
+            None, 1) else Kind.OTHER
     checks: list[tuple[type | tuple[type, ...], Kind]] = [
+        (mysql.SET, Kind.SET),
+        (mysql.YEAR, Kind.INTEGER),
+        (postgresql.MONEY, Kind.MONEY),
+        (postgresql.INET | postgresql.CIDR, Kind.NETWORK),
+        (sa.Interval | postgresql.INTERVAL, Kind.INTERVAL),
         (sa.Enum, Kind.ENUM),
         (sa.Boolean, Kind.BOOL),
         (sa.Uuid, Kind.UUID),
@@ -198,15 +237,22 @@ def column_kind(column: sa.Column[Any]) -> Kind:
     return Kind.OTHER
 
 
+def column_kind(column: sa.Column[Any]) -> Kind:
+    return type_kind(column.type)
+
+
 def column_info(key: str, column: sa.Column[Any]) -> ColumnInfo:
     kind = column_kind(column)
     default = column.default.arg if column.default is not None and column.default.is_scalar else None
     has_default = column.default is not None or column.server_default is not None
     enum_class: type[enum.Enum] | None = None
     choices: tuple[Any, ...] = ()
+    col_type = base_type(column.type)
     if kind is Kind.ENUM:
-        enum_class = getattr(column.type, "enum_class", None)
-        choices = tuple(enum_class) if enum_class is not None else tuple(column.type.enums)  # type: ignore[attr-defined]
+        enum_class = getattr(col_type, "enum_class", None)
+        choices = tuple(enum_class) if enum_class is not None else tuple(col_type.enums)  # type: ignore[attr-defined]
+    elif kind is Kind.SET:
+        choices = tuple(col_type.values)  # type: ignore[attr-defined]
     # A column of a composite foreign key does not name a record by itself: only a single-column
     # constraint makes the column a key to pick and label.
     fk = next((f for f in column.foreign_keys if len(f.constraint.elements) == 1), None)  # type: ignore[union-attr]
@@ -223,12 +269,13 @@ def column_info(key: str, column: sa.Column[Any]) -> ColumnInfo:
         autoincrement=_is_autoincrement(column),
         has_default=has_default,
         default=default,
-        max_length=getattr(column.type, "length", None) if kind is Kind.TEXT else None,
+        max_length=getattr(col_type, "length", None) if kind is Kind.TEXT else None,
         choices=choices,
         enum_class=enum_class,
         foreign_key=ForeignKeyInfo(fk.column.table.name, fk.column.name) if fk is not None else None,
         indexed=indexed,
-        timezone=bool(getattr(column.type, "timezone", False)),
+        timezone=bool(getattr(col_type, "timezone", False)),
+        item_kind=type_kind(col_type.item_type) if kind is Kind.ARRAY else None,  # type: ignore[attr-defined]
     )
 
 

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, relationship
 
 from tui_admin.core.introspect import is_link_table
+from tui_admin.core.pgtypes import AsText
 
 
 @dataclass
@@ -102,6 +104,12 @@ def map_tables(metadata: sa.MetaData) -> Reflected:
     classes: dict[str, type] = {}
     skipped: list[str] = []
     for table in metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, sa.Float):
+                # MySQL's DOUBLE and REAL reflect as Decimals: the column holds a float.
+                column.type.asdecimal = False
+            elif isinstance(column.type, postgresql.INTERVAL):
+                column.type = AsText(column.type)  # '1 mon' is not 30 days: keep the database's text
         if not table.primary_key.columns:
             skipped.append(f"{table.name}: no primary key")
             continue

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from tui_admin.core.introspect import ModelInfo, introspect, is_link_table
+from tui_admin.core.introspect import SORTABLE, ModelInfo, introspect, is_link_table
 
 
 class ConfigError(Exception):
@@ -67,7 +67,9 @@ class ModelAdmin:
 
     @property
     def sortable(self) -> list[str]:
-        return list(self.column_sortable_list or self.info.columns)
+        """The allowed sorts, of columns whose type has an order a page cursor can follow."""
+        names = self.column_sortable_list or self.info.columns
+        return [n for n in names if n in self.info.columns and self.info.columns[n].kind in SORTABLE]
 
     def check(self) -> None:
         """Raise `ConfigError` naming the first option that refers to something the model lacks."""

@@ -60,25 +60,25 @@ def related_select(
     rel: RelationInfo,
     values: dict[str, Any],
     target: ModelInfo,
+    columns: Sequence[sa.ColumnElement[Any]],
     *,
+    link_columns: Sequence[sa.ColumnElement[Any]] = (),
     after: Sequence[Any] | None = None,
     limit: int,
 ) -> sa.Select[Any]:
-    """A page of related rows in target-key order. For a many-to-many each row also carries the
-    link row's own columns (`role`), selected by name from the link table, and the order is taken
-    from the link's copy of the target key: the link's composite key (parent, target) then serves
-    both the WHERE and the ORDER BY, where ordering by the target's own column would sort every
-    link of the parent (10,000 of them for a big team) to return the first ten."""
+    """A page of related rows (`columns` of the target, then `link_columns` of the link table for
+    a many-to-many: the link row's own columns such as `role`) in target-key order. For a
+    many-to-many the order is taken from the link's copy of the target key: the link's composite
+    key (parent, target) then serves both the WHERE and the ORDER BY, where ordering by the
+    target's own column would sort every link of the parent (10,000 of them for a big team) to
+    return the first ten."""
     pk_cols = [target.columns[n].column for n in target.primary_key]
+    stmt = sa.select(*columns, *link_columns).select_from(target.table)
     if rel.direction is Direction.MANY_TO_MANY:
-        table = link_table(rel)
-        extras = [table.c[name].label(f"link_{name}") for name in rel.link_extra_columns]
-        stmt = sa.select(target.model, *extras).join(table, _link_join(rel))
+        stmt = stmt.join(link_table(rel), _link_join(rel))
         link_of = {target_col: link_col for target_col, link_col in rel.target_pairs}
         if all(col in link_of for col in pk_cols):
             pk_cols = [link_of[col] for col in pk_cols]
-    else:
-        stmt = sa.select(target.model)
     stmt = stmt.where(_parent_condition(rel, values))
     if after is not None:
         stmt = stmt.where(sa.tuple_(*pk_cols) > sa.tuple_(*after) if len(pk_cols) > 1 else pk_cols[0] > after[0])
@@ -96,14 +96,16 @@ def candidates_select(
     rel: RelationInfo,
     values: dict[str, Any],
     target: ModelAdmin,
+    columns: Sequence[sa.ColumnElement[Any]],
     search: sa.ColumnElement[bool] | None,
     *,
     limit: int,
 ) -> sa.Select[Any]:
-    """Targets that could be linked: matching the search, not linked already, LIMIT-ed."""
+    """Targets (their `columns`) that could be linked: matching the search, not linked already,
+    LIMIT-ed."""
     info = target.info
     linked = sa.exists().where(_parent_condition(rel, values), _link_join(rel))
-    stmt = sa.select(info.model).where(~linked)
+    stmt = sa.select(*columns).select_from(info.table).where(~linked)
     if search is not None:
         stmt = stmt.where(search)
     order = info.columns[info.label_field].column if info.label_field else info.columns[info.primary_key[0]].column

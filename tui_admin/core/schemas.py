@@ -11,22 +11,33 @@ them through as NULL.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import sys
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, IPvAnyInterface, IPvAnyNetwork, ValidationError, create_model
 from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
+from sqlalchemy.dialects import postgresql
 
-from tui_admin.core.format import as_stored
+from tui_admin.core.format import as_stored, interval_text
 from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
+from tui_admin.core.reading import Unreadable
 from tui_admin.core.registry import ModelAdmin
 
 #: Column kinds that have no sensible text form; shown, never edited.
 NOT_EDITABLE = frozenset({Kind.BYTES, Kind.OTHER})
+#: An amount of PostgreSQL money as typed or shown: `12.50`, `$1,234.50`, `-$3`.
+MONEY = r"^-?\$?-?[0-9]{1,3}(,?[0-9]{3})*(\.[0-9]+)?$"
+#: The Python type of an ARRAY item, by the item's kind.
+_PYTHON_ITEM: dict[Kind, Any] = {
+    Kind.TEXT: str, Kind.INTEGER: int, Kind.FLOAT: float, Kind.DECIMAL: decimal.Decimal, Kind.BOOL: bool,
+    Kind.DATE: dt.date, Kind.DATETIME: dt.datetime, Kind.TIME: dt.time, Kind.UUID: uuid.UUID,
+}
 GENERAL = "__all__"
 
 
@@ -66,15 +77,31 @@ def _annotation(info: ModelInfo, col: ColumnInfo) -> tuple[Any, list[Any]]:
     found = _pydantic_constraints(info, col.name)
     if found is not None:
         return found
+    metadata: list[Any] = []
     if col.kind is Kind.ENUM and col.enum_class is None:
         base: Any = Literal[col.choices]  # type: ignore[valid-type]
     elif col.kind is Kind.JSON:
         base = Any
+    elif col.kind is Kind.SET:
+        base = set[Literal[col.choices]]  # type: ignore[valid-type]
+    elif col.kind is Kind.ARRAY:
+        item = _PYTHON_ITEM.get(col.item_kind, Any)  # type: ignore[arg-type]
+        base = list[Optional[item]]  # noqa: UP045 - built at runtime
+    elif col.kind is Kind.NETWORK:
+        base = IPvAnyNetwork if isinstance(col.column.type, postgresql.CIDR) else IPvAnyInterface
+    elif col.kind is Kind.MONEY:
+        base = str
+        metadata.append(PydanticField(pattern=MONEY))
     else:
         base = col.python_type
-    metadata: list[Any] = []
     if col.max_length is not None:
         metadata.append(PydanticField(max_length=col.max_length))
+    if col.kind is Kind.DECIMAL:
+        # A reflected NUMERIC(p, s) enforces its scale: 12.345 into NUMERIC(10, 2) is refused, not
+        # silently rounded to 12.35 by the database.
+        precision, scale = getattr(col.column.type, "precision", None), getattr(col.column.type, "scale", None)
+        if scale is not None:
+            metadata.append(PydanticField(max_digits=precision, decimal_places=scale))
     return (Optional[base] if col.nullable else base), metadata  # noqa: UP045 - built at runtime
 
 
@@ -137,12 +164,18 @@ def form_columns(admin: ModelAdmin, schemas: Schemas, mode: Mode) -> list[Column
 def to_form_value(col: ColumnInfo, value: Any) -> Any:
     """What a form widget starts with for a stored value: text for inputs, the value itself for
     booleans, enums and foreign keys (selects)."""
-    if col.kind in (Kind.BOOL, Kind.ENUM) or col.foreign_key is not None:
+    if isinstance(value, Unreadable):
+        return str(value.raw)  # the stored text, to be replaced by a valid value
+    if col.kind in (Kind.BOOL, Kind.ENUM, Kind.SET) or col.foreign_key is not None:
         return value
     if value is None:
         return ""
     if col.kind is Kind.JSON:
         return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    if col.kind is Kind.ARRAY:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, dt.timedelta):
+        return interval_text(value)
     if isinstance(value, dt.date | dt.time):
         return as_stored(col, value).isoformat()
     return str(value)
@@ -157,12 +190,19 @@ def _preprocess(col: ColumnInfo, raw: Any) -> tuple[bool, Any]:
         if col.has_default or col.autoincrement:
             return False, None
         raise ValueError("Required")
-    if col.kind is Kind.JSON and isinstance(raw, str):
+    if col.kind is Kind.SET:
+        return True, set(raw)
+    if col.kind in (Kind.JSON, Kind.ARRAY) and isinstance(raw, str):
         try:
-            return True, json.loads(raw)
+            return True, json.loads(raw, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             raise ValueError(f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
     return True, raw
+
+
+def _not_json(constant: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON (and every database's JSON type) has no such number."""
+    raise ValueError(f"Invalid JSON: {constant} is not a JSON number")
 
 
 def _check_timezone(col: ColumnInfo, value: Any) -> Any:

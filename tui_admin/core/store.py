@@ -9,15 +9,16 @@ relationship the screen did not ask for raises instead of costing a hidden query
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session, joinedload, raiseload
+from sqlalchemy.orm import Session
 
 from tui_admin.core.deletion import DeletePlan, plan_delete
+from tui_admin.core.dialects import Backend, backend, raw_param
 from tui_admin.core.engine import make_engine, mask, parse
 from tui_admin.core.errors import ConflictError, NotFoundError, WriteError, explain
 from tui_admin.core.introspect import (
@@ -31,6 +32,7 @@ from tui_admin.core.introspect import (
 )
 from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select, search_condition
 from tui_admin.core.querylog import QueryLog
+from tui_admin.core.reading import Reader, Unreadable, same_value
 from tui_admin.core.reflect import map_tables
 from tui_admin.core.registry import ModelAdmin, Registry
 from tui_admin.core.related import (
@@ -41,103 +43,46 @@ from tui_admin.core.related import (
     related_count,
     related_select,
 )
+from tui_admin.core.results import Detail, Labels, LinkChange, LinkDiff, Page, Record, RelatedPage, RelatedRow
 from tui_admin.core.runner import Runner
 
+__all__ = ["DeletePlan", "Detail", "Labels", "LinkChange", "LinkDiff", "Page", "Record", "RelatedPage", "RelatedRow",
+           "Store"]
+
 T = TypeVar("T")
-Labels = dict[str, dict[Any, str]]  # foreign-key field → {key value: label of the record it names}
-
-
-@dataclass
-class Page:
-    """Rows in list order. `has_more` says whether more rows lie beyond the page in the direction
-    it was read (after it for `after`/first pages, before it for `before`/`from_end`)."""
-
-    rows: list[Any]
-    labels: Labels
-    has_more: bool
-    first: tuple[Any, ...] | None = None  # keyset cursor of the first row
-    last: tuple[Any, ...] | None = None
-    counts: dict[str, dict[tuple[Any, ...], int]] = field(default_factory=dict)  # to-many column → pk → n
-
-
-@dataclass
-class Record:
-    obj: Any
-    labels: Labels
-
-
-@dataclass
-class RelatedRow:
-    obj: Any  # the related record
-    link: dict[str, Any]  # for a many-to-many, the link row's own columns (e.g. role)
-
-
-@dataclass
-class RelatedPage:
-    relation: str
-    rows: list[RelatedRow]
-    total: int
-    has_more: bool
-
-
-@dataclass
-class Detail:
-    """A record with its to-one labels and the first page of each to-many relation."""
-
-    record: Record
-    related: dict[str, RelatedPage]
-
-
-@dataclass
-class LinkChange:
-    """One link row to add (its own column values) or to change (new values, and the values it
-    held when loaded: the change is refused if someone else changed them meanwhile)."""
-
-    target: tuple[Any, ...]
-    values: dict[str, Any] = field(default_factory=dict)
-    original: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class LinkDiff:
-    add: list[LinkChange] = field(default_factory=list)
-    remove: list[tuple[Any, ...]] = field(default_factory=list)
-    change: list[LinkChange] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.add or self.remove or self.change)
 
 
 def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
     if len(pk) != len(info.primary_key):
         raise NotFoundError(f"{info.name}: a key has {len(info.primary_key)} part(s), got {len(pk)}")
-    return sa.and_(*(info.columns[n].column == v for n, v in zip(info.primary_key, pk, strict=True)))
+    return sa.and_(*(
+        info.columns[n].column == (raw_param(v.raw) if isinstance(v, Unreadable) else v)
+        for n, v in zip(info.primary_key, pk, strict=True)
+    ))
 
 
-def _still_holds(col: ColumnInfo, value: Any, dialect: Dialect) -> sa.ColumnElement[bool]:
-    """The column still holds `value`, read when the form was opened.
-
-    - A float is compared within single precision: MySQL's FLOAT is 4 bytes and hands back its
-      shortest decimal text, which is not bit-equal to the value it holds, so `=` would report a
-      conflict on every float edit.
-    - Text on MySQL/MariaDB is compared byte for byte: `=` follows the column's collation, for
-      which 'Deadpond', 'DEADPOND', 'Déadpond' and 'Deadpond ' are equal, so another user's change
-      of case, accent or trailing space would be silently overwritten."""
-    column = col.column
-    if value is None:
-        return column.is_(None)
-    if col.kind is Kind.FLOAT:
-        return sa.func.abs(column - value) <= abs(value) * 1e-6
-    if col.kind in (Kind.TEXT, Kind.ENUM) and dialect.name in ("mysql", "mariadb"):
-        return sa.func.binary(column) == sa.func.binary(sa.bindparam(None, value, type_=column.type))
-    return column == value
+def _landed_as_written(col: ColumnInfo, stored: Any, written: Any) -> bool:
+    """A value read back is the one written: MySQL's 4-byte FLOAT hands back its shortest decimal
+    text, which is within single precision of the value written, not equal to it."""
+    if same_value(stored, written):
+        return True
+    if col.kind is Kind.FLOAT and isinstance(stored, int | float) and isinstance(written, int | float):
+        return math.isclose(stored, written, rel_tol=1e-6)
+    return False
 
 
-def _equal_stored(col: ColumnInfo, stored: Any, written: Any) -> bool:
-    """A value read back equals the one written (floats within single precision, as `_still_holds`)."""
-    if col.kind is Kind.FLOAT and stored is not None and written is not None:
-        return abs(stored - written) <= abs(written) * 1e-6
-    return bool(stored == written)
+def _labelled(value: Any) -> bool:
+    """A foreign-key value that can name a record (not NULL, not an unreadable cell)."""
+    return value is not None and not isinstance(value, Unreadable)
+
+
+def _moved(current: Any, original: dict[str, Any], names: Iterable[str]) -> dict[str, tuple[Any, Any]]:
+    """The columns whose value is no longer the one read when the edit began: (then, now)."""
+    return {
+        n: (original.get(n), getattr(current, n))
+        for n in names
+        if not same_value(original.get(n), getattr(current, n))
+    }
 
 
 class Store:
@@ -152,6 +97,10 @@ class Store:
         self.is_async = self._runner.is_async
         self.sync_engine: sa.Engine = self._runner.sync_engine
         self.dialect = self.sync_engine.dialect
+        #: This database's rules (cursor binding, locks, search), learnt further once connected.
+        self.backend: Backend = backend(self.dialect)
+        sa.event.listen(self.sync_engine, "first_connect", self.backend.learn)
+        self._readers: dict[tuple[str, str], Reader] = {}
         #: Run a function of a Session as one logged, cancellable unit of work (see `Runner.run`).
         self._run = self._runner.run
 
@@ -168,10 +117,33 @@ class Store:
     def admin(self, name: str) -> ModelAdmin:
         return self.registry[name]
 
+    def _reader(self, info: ModelInfo, prefix: str = "c", table: Any = None) -> Reader:
+        """The reader of a model's raw columns (of `table`, an alias of its table, when given)."""
+        if table is not None:
+            return Reader(info, self.dialect, prefix=prefix, table=table)
+        key = (info.name, prefix)
+        if key not in self._readers:
+            self._readers[key] = Reader(info, self.dialect, prefix=prefix)
+        return self._readers[key]
+
+    def _fetch(self, session: Session, info: ModelInfo, stmt: sa.Select[Any], offset: int = 0) -> list[Any]:
+        """(object, raw values, row) of each row of a statement selecting the model's raw columns."""
+        return self._reader(info).rows(session.execute(stmt), offset)  # type: ignore[arg-type]
+
     async def dispose(self) -> None:
         await self._runner.dispose()
 
     # -- running operations -------------------------------------------------------------------
+
+    def _check_values(self, info: ModelInfo, values: dict[str, Any]) -> None:
+        """Refuse, before writing, a value the database would store as another one."""
+        errors = {
+            name: reason
+            for name, value in values.items()
+            if name in info.columns and (reason := self.backend.refusal(info.columns[name], value))
+        }
+        if errors:
+            raise WriteError("Not saved: " + "; ".join(f"{n}: {r}" for n, r in errors.items()), errors)
 
     def _write(self, session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
         """Run a write; a constraint violation rolls back and becomes a `WriteError`."""
@@ -196,7 +168,11 @@ class Store:
 
         def load(session: Session) -> sa.MetaData:
             metadata = sa.MetaData()
-            metadata.reflect(session.connection())
+            with warnings.catch_warnings():
+                # A type SQLAlchemy does not know (xml, point…) is reflected as NullType: shown
+                # as the driver gives it, never edited, sorted or filtered (`Kind.OTHER`).
+                warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+                metadata.reflect(session.connection())
             return metadata
 
         metadata = await self._run("reflect", load)
@@ -248,14 +224,16 @@ class Store:
         limit: int = 100,
     ) -> Page:
         """`limit` rows after the cursor `after`, from `start` (included), before `before`, the
-        last ones (`from_end`), or the first ones; always in list order."""
+        last ones (`from_end`), or the first ones; always in list order. Cursors come from a
+        page (`Page.cursors`, `first`, `last`): the rows' values as the database returned them."""
         admin = self.admin(query.model)
         info = admin.info
         backwards = before is not None or from_end
+        reader = self._reader(info)
         stmt = page_select(
-            admin, query, self.dialect, after=after, start=start, before=before, from_end=from_end, limit=limit + 1,
-            parent=self._parent(query),
-        ).options(raiseload("*"))
+            admin, query, self.backend, reader.columns, after=after, start=start, before=before, from_end=from_end,
+            limit=limit + 1, parent=self._parent(query),
+        )
         # A to-one relation column shows the label of its foreign key; a to-many one a count,
         # computed in the page's own statement by a correlated count on the indexed key.
         fk_fields = {n for n in admin.list_columns if n in info.columns and info.columns[n].foreign_key is not None}
@@ -271,35 +249,44 @@ class Store:
                 counted.append(rel)
             elif len(rel.local_columns) == 1:
                 fk_fields.add(rel.local_columns[0])
+        width = len(reader.columns)
 
         def run(session: Session) -> Page:
-            result = list(session.execute(stmt))
+            result = self._fetch(session, info, stmt)
             has_more = len(result) > limit
             result = result[:limit]
             if backwards:
                 result.reverse()
-            rows = [r[0] for r in result]
+            rows = [obj for obj, _, _ in result]
             counts = {
-                rel.name: {info.pk_of(r[0]): r[i + 1] for r in result} for i, rel in enumerate(counted)
+                rel.name: {info.pk_of(obj): row[width + i] for obj, _, row in result} for i, rel in enumerate(counted)
             }
+            raws = [stored for _, stored, _ in result]
+            cursors = [cursor_of(admin, query, stored) for stored in raws]
             labels = self._labels(session, info, rows, sorted(fk_fields))
-            first = cursor_of(admin, query, rows[0]) if rows else None
-            last = cursor_of(admin, query, rows[-1]) if rows else None
-            return Page(rows, labels, has_more, first, last, counts)
+            first, last = (cursors[0], cursors[-1]) if cursors else (None, None)
+            return Page(rows, labels, has_more, first, last, counts, cursors, raws)
 
         return await self._run(f"list {admin.info.name}", run)
+
+    def _one(
+        self, session: Session, info: ModelInfo, pk: Sequence[Any], *, lock: bool = False
+    ) -> tuple[Any, dict[str, Any]]:
+        """The record and its raw values (locked until the transaction ends, with `lock`)."""
+        stmt = sa.select(*self._reader(info).columns).select_from(info.table).where(_pk_condition(info, pk))
+        found = self._fetch(session, info, self.backend.lock(stmt) if lock else stmt)
+        if not found:
+            raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
+        obj, stored, _ = found[0]
+        return obj, stored
 
     async def get(self, name: str, pk: Sequence[Any]) -> Record:
         info = self.admin(name).info
         fk_fields = [c.name for c in info.columns.values() if c.foreign_key is not None]
 
         def run(session: Session) -> Record:
-            obj = session.scalars(
-                sa.select(info.model).where(_pk_condition(info, pk)).options(raiseload("*"))
-            ).first()
-            if obj is None:
-                raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
-            return Record(obj, self._labels(session, info, [obj], fk_fields))
+            obj, stored = self._one(session, info, pk)
+            return Record(obj, self._labels(session, info, [obj], fk_fields), stored)
 
         return await self._run(f"get {info.name}", run)
 
@@ -312,13 +299,13 @@ class Store:
         info = target.info
         key = next(c for c in info.columns.values() if c.column.name == fk.column)
         order = [info.columns[n].column for n in (info.label_field, *info.primary_key) if n]
-        stmt = sa.select(info.model).order_by(*order).limit(limit).options(raiseload("*"))
-        condition = search_condition(target, search, self.dialect)
+        stmt = sa.select(*self._reader(info).columns).select_from(info.table).order_by(*order).limit(limit)
+        condition = search_condition(target, search, self.backend)
         if condition is not None:
             stmt = stmt.where(condition)
 
         def run(session: Session) -> list[tuple[Any, str]]:
-            return [(getattr(r, key.name), info.label(r)) for r in session.scalars(stmt)]
+            return [(getattr(obj, key.name), info.label(obj)) for obj, _, _ in self._fetch(session, info, stmt)]
 
         return await self._run(f"choices {info.name}", run)
 
@@ -332,15 +319,16 @@ class Store:
                 wanted.setdefault((fk.table, fk.column), []).append(name)
         labels: Labels = {name: {} for names in wanted.values() for name in names}
         for (table, column), names in wanted.items():
-            values = {getattr(r, name) for r in rows for name in names} - {None}
+            values = {v for r in rows for name in names if _labelled(v := getattr(r, name))}
             if not values:
                 continue
             tinfo = self.registry.for_table(table).info  # type: ignore[union-attr]
             key_attr = next(c.name for c in tinfo.columns.values() if c.column.name == column)
-            stmt = sa.select(tinfo.model).where(tinfo.columns[key_attr].column.in_(values)).options(raiseload("*"))
-            found = {getattr(obj, key_attr): tinfo.label(obj) for obj in session.scalars(stmt)}
+            stmt = sa.select(*self._reader(tinfo).columns).select_from(tinfo.table).where(
+                tinfo.columns[key_attr].column.in_(values))
+            found = {getattr(obj, key_attr): tinfo.label(obj) for obj, _, _ in self._fetch(session, tinfo, stmt)}
             for name in names:
-                labels[name] = {v: found[v] for r in rows if (v := getattr(r, name)) in found}
+                labels[name] = {v: found[v] for r in rows if _labelled(v := getattr(r, name)) and v in found}
         return labels
 
     # -- writing ------------------------------------------------------------------------------
@@ -348,6 +336,7 @@ class Store:
     async def create(self, name: str, values: dict[str, Any]) -> tuple[Any, ...]:
         """Insert a record from validated values; return its primary key."""
         info = self.admin(name).info
+        self._check_values(info, values)
 
         def run(session: Session) -> tuple[Any, ...]:
             obj = info.model(**values)
@@ -365,61 +354,55 @@ class Store:
         self, name: str, pk: Sequence[Any], changes: dict[str, Any], original: dict[str, Any]
     ) -> None:
         """Write only `changes`, and only if the row still holds the `original` values of those
-        columns (optimistic concurrency): otherwise raise `ConflictError` saying what changed."""
+        columns (optimistic concurrency): otherwise raise `ConflictError` saying what changed.
+
+        The guard reads the row, locked, and compares it with `original` as Python values read
+        the same way: exact for every type whatever its stored form (a float8 `Infinity`, a
+        latin1 `café`, a SQLite date text without microseconds, a JSON document), where comparing
+        in SQL would bind the original in SQLAlchemy's own format. A model with a version column
+        (`version_id_col`) is guarded by that column alone, which moves on by one."""
         info = self.admin(name).info
         if not changes:
             return
+        self._check_values(info, changes)
         values = {info.columns[n].column: v for n, v in changes.items()}
         version = info.version_column
+        still: list[sa.ColumnElement[bool]] = []
         if version is not None:
-            # The model keeps a version: it alone says whether the row changed; it moves on by one.
             guarded = [version]
             values[info.columns[version].column] = original[version] + 1
+            # The version is an integer the Store keeps: comparing it in SQL too is exact, and
+            # keeps the UPDATE itself guarded, as SQLAlchemy's own `version_id_col` does.
+            still.append(info.columns[version].column == original[version])
         else:
-            guarded = [n for n in changes if info.columns[n].kind is not Kind.JSON]
-        condition = sa.and_(
-            _pk_condition(info, pk), *(_still_holds(info.columns[n], original.get(n), self.dialect) for n in guarded)
-        )
-        stmt = sa.update(info.table).where(condition).values(values)
-        watched = list(dict.fromkeys([*changes, *guarded]))
+            guarded = list(changes)
+        label = f"{info.name} #{format_pk(tuple(pk))}"
 
         def run(session: Session) -> None:
-            result = self._write(session, info, lambda: session.execute(stmt))
-            if result.rowcount == 1:
-                return
-            session.rollback()
-            current = session.execute(
-                sa.select(*(info.columns[n].column for n in watched)).where(_pk_condition(info, pk))
-            ).first()
-            if current is None:
-                raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} was deleted meanwhile: nothing was saved")
-            moved = {
-                n: (original.get(n), now)
-                for n, now in zip(watched, current, strict=True)
-                if original.get(n) != now
-            }
-            raise ConflictError(
-                f"{info.name} #{format_pk(tuple(pk))} was changed by someone else since you opened it: "
-                "nothing was saved",
-                moved,
-            )
+            self.backend.begin_guarded(session)
+            try:
+                current, _ = self._one(session, info, pk, lock=True)
+            except NotFoundError:
+                raise NotFoundError(f"{label} was deleted meanwhile: nothing was saved") from None
+            moved = _moved(current, original, dict.fromkeys([*changes, *guarded]))
+            if any(n in moved for n in guarded):
+                session.rollback()
+                raise ConflictError(f"{label} was changed by someone else since you opened it: nothing was saved",
+                                    moved)
+            stmt = sa.update(info.table).where(_pk_condition(info, pk), *still).values(values)
+            if self._write(session, info, lambda: session.execute(stmt)).rowcount != 1:
+                session.rollback()
+                raise NotFoundError(f"{label} was deleted meanwhile: nothing was saved")
 
         def landed(session: Session, _: None) -> bool:
-            row = session.execute(
-                sa.select(*(info.columns[n].column for n in changes)).where(_pk_condition(info, pk))
-            ).first()
-            return row is not None and all(
-                _equal_stored(info.columns[n], a, b) for n, a, b in zip(changes, row, changes.values(), strict=True)
-            )
+            obj, _ = self._one(session, info, pk)
+            return all(_landed_as_written(info.columns[n], getattr(obj, n), v) for n, v in changes.items())
 
         await self._run(f"update {info.name}", run, write=True, landed=landed)
 
     def _plan_delete(self, session: Session, info: ModelInfo, pk: Sequence[Any]) -> DeletePlan:
-        condition = _pk_condition(info, pk)
-        obj = session.scalars(sa.select(info.model).where(condition).options(raiseload("*"))).first()
-        if obj is None:
-            raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
-        return plan_delete(session, info.table, condition, info.label(obj))
+        obj, _ = self._one(session, info, pk)
+        return plan_delete(session, info.table, _pk_condition(info, pk), info.label(obj))
 
     async def delete_preview(self, name: str, pk: Sequence[Any]) -> DeletePlan:
         info = self.admin(name).info
@@ -456,32 +439,27 @@ class Store:
 
     # -- relationships ------------------------------------------------------------------------
 
-    def _to_one_options(self, info: ModelInfo) -> tuple[list[Any], list[str]]:
-        """joinedload for every many-to-one that a foreign-key column drives (its target loaded in
-        the same statement, its own relationships raising); the FK fields left without one."""
-        options: list[Any] = [raiseload("*")]
-        uncovered: list[str] = []
+    def _to_one(self, info: ModelInfo) -> list[tuple[str, str, ModelInfo, Reader, sa.FromClause]]:
+        """(FK field, target key field, target, reader, alias) of each registered record the
+        record's foreign keys name: joined to the record's own statement, so that the record and
+        every to-one label come in one statement."""
+        joined = []
         for col in info.columns.values():
-            if col.foreign_key is None:
+            target = self.registry.for_table(col.foreign_key.table) if col.foreign_key is not None else None
+            if target is None:
                 continue
-            rel = info.fk_relation(col.name)
-            if rel is None or self.registry.for_table(rel.target_table) is None:
-                uncovered.append(col.name)
-                continue
-            options.append(joinedload(getattr(info.model, rel.name)).raiseload("*"))
-        return options, uncovered
+            tinfo = target.info
+            key = next(c.name for c in tinfo.columns.values() if c.column.name == col.foreign_key.column)  # type: ignore[union-attr]
+            alias = tinfo.table.alias(f"to_one_{len(joined)}")
+            joined.append((col.name, key, tinfo, self._reader(tinfo, f"t{len(joined)}_", alias), alias))
+        return joined
 
-    def _to_one_labels(self, info: ModelInfo, obj: Any) -> Labels:
-        labels: Labels = {}
-        for col in info.columns.values():
-            rel = info.fk_relation(col.name) if col.foreign_key is not None else None
-            target = self.registry.for_table(rel.target_table) if rel is not None else None
-            if rel is None or target is None:
-                continue
-            related = getattr(obj, rel.name)
-            if related is not None:
-                labels[col.name] = {getattr(obj, col.name): target.info.label(related)}
-        return labels
+    def _link_reader(self, rel: RelationInfo) -> Reader | None:
+        """The reader of a many-to-many's link columns (`role`), when the link model is registered."""
+        link = self.registry.for_table(rel.link_table or "")
+        if link is None or not rel.link_extra_columns:
+            return None
+        return Reader(link.info, self.dialect, prefix="l", table=link_table(rel), keys=rel.link_extra_columns)
 
     def _related_rows(
         self, session: Session, info: ModelInfo, relation: str, values: dict[str, Any],
@@ -491,27 +469,51 @@ class Store:
         target = self.registry.for_table(rel.target_table)
         if target is None:
             raise NotFoundError(f"{rel.target_table} is not registered")
-        stmt = related_select(rel, values, target.info, after=after, limit=limit + 1).options(raiseload("*"))
-        rows = [
-            RelatedRow(row[0], {name: row[i + 1] for i, name in enumerate(rel.link_extra_columns)})
-            for row in session.execute(stmt)
-        ] if rel.link_table else [RelatedRow(obj, {}) for obj in session.scalars(stmt)]
+        reader, link_reader = self._reader(target.info), self._link_reader(rel)
+        extras = link_reader.columns if link_reader else [link_table(rel).c[n] for n in rel.link_extra_columns]
+        stmt = related_select(rel, values, target.info, reader.columns, link_columns=extras, after=after,
+                              limit=limit + 1)
+        result: Any = session.execute(stmt)
+        width = len(reader.columns)
+        processors = reader.processors(result)
+        link_processors = link_reader.processors(result, width) if link_reader else []
+        rows = []
+        for row in result:
+            obj, _ = reader.build(row[:width], processors)
+            cells = row[width:]
+            link = link_reader.values(cells, link_processors) if link_reader else dict(
+                zip(rel.link_extra_columns, cells, strict=True))
+            rows.append(RelatedRow(obj, link))
         return rows[:limit], len(rows) > limit
 
     async def detail(self, name: str, pk: Sequence[Any], *, related_limit: int = 10) -> Detail:
-        """The record, its to-one relations (joined in the same statement), one statement counting
-        every to-many relation, and one LIMIT-ed page per non-empty relation: the statement count
-        does not depend on how many rows a relation holds."""
+        """The record with the records its foreign keys name (joined in the same statement), one
+        statement counting every to-many relation, and one LIMIT-ed page per non-empty relation:
+        the statement count does not depend on how many rows a relation holds."""
         info = self.admin(name).info
         relations = [r for r in detail_relations(info) if self.registry.for_table(r.target_table) is not None]
-        options, uncovered = self._to_one_options(info)
+        reader = self._reader(info)
+        joined = self._to_one(info)
+        source: sa.FromClause = info.table
+        for field, key, tinfo, _, alias in joined:
+            source = source.outerjoin(alias, alias.c[tinfo.columns[key].column.key] == info.columns[field].column)
+        stmt = sa.select(*reader.columns, *(c for *_, r, _ in joined for c in r.columns)).select_from(source).where(
+            _pk_condition(info, pk))
 
         def run(session: Session) -> Detail:
-            obj = session.scalars(sa.select(info.model).where(_pk_condition(info, pk)).options(*options)).first()
-            if obj is None:
+            result = session.execute(stmt)
+            row = result.first()
+            if row is None:
                 raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
-            labels = self._to_one_labels(info, obj)
-            labels.update(self._labels(session, info, [obj], uncovered))
+            obj, stored = reader.build(row[: len(reader.columns)], reader.processors(result))  # type: ignore[arg-type]
+            labels: Labels = {}
+            offset = len(reader.columns)
+            for field, _key, tinfo, treader, _ in joined:
+                cells = row[offset: offset + len(treader.columns)]
+                if any(cells[treader.keys.index(k)] is not None for k in tinfo.primary_key):
+                    target, _ = treader.build(cells, treader.processors(result, offset))  # type: ignore[arg-type]
+                    labels[field] = {getattr(obj, field): tinfo.label(target)}
+                offset += len(treader.columns)
             related: dict[str, RelatedPage] = {}
             if relations:
                 targets = [self.registry.for_table(r.target_table).info for r in relations]  # type: ignore[union-attr]
@@ -524,7 +526,7 @@ class Store:
                         session, info, rel.name, parent_values(rel, obj), None, related_limit
                     )
                     related[rel.name] = RelatedPage(rel.name, rows, total, more)
-            return Detail(Record(obj, labels), related)
+            return Detail(Record(obj, labels, stored), related)
 
         return await self._run(f"detail {info.name}", run)
 
@@ -556,9 +558,10 @@ class Store:
         if target is None or rel.link_table is None:
             raise NotFoundError(f"{info.name}.{relation} is not a many-to-many of registered models")
         values = dict(zip(info.primary_key, pk, strict=True))
-        condition = search_condition(target, search, self.dialect)
-        stmt = candidates_select(rel, values, target, condition, limit=limit).options(raiseload("*"))
-        return await self._run(f"link candidates {info.name}.{relation}", lambda s: list(s.scalars(stmt)))
+        condition = search_condition(target, search, self.backend)
+        stmt = candidates_select(rel, values, target, self._reader(target.info).columns, condition, limit=limit)
+        return await self._run(f"link candidates {info.name}.{relation}",
+                               lambda s: [obj for obj, _, _ in self._fetch(s, target.info, stmt)])
 
     async def apply_links(self, name: str, pk: Sequence[Any], relation: str, diff: LinkDiff) -> None:
         """Apply a link edit as a diff, in one transaction: delete the removed link rows, update the
@@ -585,37 +588,55 @@ class Store:
         def where(target_pk: Sequence[Any]) -> sa.ColumnElement[bool]:
             return sa.and_(*(col == v for col, v in keys(target_pk).items()))
 
+        def current(session: Session, target_pk: Sequence[Any], *, lock: bool = False) -> dict[str, Any] | None:
+            """The link row's values as the Store reads them (locked, with `lock`), or None."""
+            if link_info is None:
+                return session.execute(sa.select(table).where(where(target_pk))).mappings().first()
+            stmt = sa.select(*self._reader(link_info.info).columns).select_from(table).where(where(target_pk))
+            found = self._fetch(session, link_info.info, self.backend.lock(stmt) if lock else stmt)
+            return {k: getattr(found[0][0], k) for k in link_columns} if found else None
+
         def run(session: Session) -> None:
             who = link_info.info if link_info is not None else info
+            if diff.change:
+                self.backend.begin_guarded(session)
+
+            def refuse(target_pk: Sequence[Any], what: str) -> None:
+                session.rollback()
+                raise WriteError(f"the link to {target.info.name} #{format_pk(tuple(target_pk))} was {what} "
+                                 "by someone else: nothing was saved", {})
 
             def exactly_one(stmt: sa.Executable, target_pk: Sequence[Any], what: str) -> None:
                 """Each removed or changed link must still be there as loaded; else nothing is saved."""
                 if self._write(session, who, lambda: session.execute(stmt)).rowcount != 1:
-                    session.rollback()
-                    raise WriteError(f"the link to {target.info.name} #{format_pk(tuple(target_pk))} was {what} "
-                                     "by someone else: nothing was saved", {})
+                    refuse(target_pk, what)
 
             for target_pk in diff.remove:
                 exactly_one(sa.delete(table).where(where(target_pk)), target_pk, "already removed")
             for change in diff.change:
-                guard = [_still_holds(link_columns[n], v, self.dialect) for n, v in change.original.items()]
-                stmt = sa.update(table).where(where(change.target), *guard).values(
+                now = current(session, change.target, lock=True)
+                if now is None or any(not same_value(now.get(k), v) for k, v in change.original.items()):
+                    refuse(change.target, "changed or removed")
+                stmt = sa.update(table).where(where(change.target)).values(
                     {table.c[n]: v for n, v in change.values.items()})
                 exactly_one(stmt, change.target, "changed or removed")
+            added: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one INSERT per shape of row
             for add in diff.add:
                 row = {col.name: v for col, v in keys(add.target).items()}
                 row.update(add.values)
-                self._write(session, who, lambda r=row: session.execute(sa.insert(table).values(r)))
+                added.setdefault(tuple(row), []).append(row)
+            for rows in added.values():
+                self._write(session, who, lambda r=rows: session.execute(sa.insert(table), r))
 
         def landed(session: Session, _: None) -> bool:
             """After a COMMIT cut off: every part of the diff is in the table, or none is."""
-            def row(target_pk: Sequence[Any]) -> Any:
-                return session.execute(sa.select(table).where(where(target_pk))).mappings().first()
-
-            removed = all(row(t) is None for t in diff.remove)
-            changed = all((r := row(c.target)) is not None and all(r[k] == v for k, v in c.values.items())
-                          for c in diff.change)
-            added = all(row(a.target) is not None for a in diff.add)
+            removed = all(current(session, t) is None for t in diff.remove)
+            changed = all(
+                (now := current(session, c.target)) is not None
+                and all(_landed_as_written(link_columns[k], now[k], v) for k, v in c.values.items())
+                for c in diff.change
+            )
+            added = all(current(session, a.target) is not None for a in diff.add)
             return removed and changed and added
 
         if diff:

@@ -16,15 +16,16 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui_admin.core.format import display
-from tui_admin.core.query import ListQuery, cursor_of
-from tui_admin.core.store import Labels, Page
+from tui_admin.core.introspect import SORTABLE
+from tui_admin.core.query import ListQuery, Stored
+from tui_admin.core.results import Page
+from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
 
-WINDOW = 300
 SPINNER_AFTER = 0.3  # seconds before a slow load shows the loading indicator
 EXACT_COUNT_BOUND = 3.0  # seconds the exact count may take when an estimate is already shown
 LARGE = 10_000  # rows from which a sort without an index earns a warning
@@ -50,11 +51,7 @@ class ListScreen(AdminScreen):
         self.query_state = query or ListQuery(model)
         self.first_page = first_page
         self.columns = self.admin.list_columns
-        self.rows: list[Any] = []
-        self.labels: Labels = {}
-        self.counts: dict[str, dict[tuple[Any, ...], int]] = {}
-        self.more_before = False
-        self.more_after = False
+        self.window = ListWindow(WINDOW)
         self.total: int | None = None
         self.estimated: int | None = None  # PostgreSQL's planner estimate, shown as ≈N
         self.shown_query = self.query_state  # the query whose rows are on screen
@@ -84,14 +81,14 @@ class ListScreen(AdminScreen):
             self.load("first")
             return
         page, self.first_page = self.first_page, None
-        self._replace(page.rows, page, before=False, after=page.has_more, cursor=0)
+        self._replace(page, before=False, after=page.has_more, cursor=0)
         self._update_title()
         self.count()
         self.admin_app.rendered("list:first")
 
     def on_screen_resume(self) -> None:
         """Back from a detail or form: the rows may have changed; reload the window in place."""
-        if self.rows and self.back_from_another_screen:
+        if self.window.rows and self.back_from_another_screen:
             self.load("reload")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -118,38 +115,30 @@ class ListScreen(AdminScreen):
             table.loading = False
 
     async def _load(self, mode: Literal["first", "last", "down", "up", "reload"]) -> None:
-        q, size, store = self.query_state, self.admin.page_size, self.store
+        q, size, store, window = self.query_state, self.admin.page_size, self.store, self.window
         table = self.query_one(RecordTable)
-        if mode == "first" or (mode == "reload" and not self.rows):
+        if mode == "first" or (mode == "reload" and not window.rows):
             page = await store.page(q, limit=size)
-            self._replace(page.rows, page, before=False, after=page.has_more, cursor=0)
+            self._replace(page, before=False, after=page.has_more, cursor=0)
             self.count()
         elif mode == "last":
             page = await store.page(q, from_end=True, limit=size)
-            self._replace(page.rows, page, before=page.has_more, after=False, cursor=len(page.rows) - 1)
+            self._replace(page, before=page.has_more, after=False, cursor=len(page.rows) - 1)
         elif mode == "reload":
-            keep = max(len(self.rows), size)
-            page = await store.page(q, start=cursor_of(self.admin, q, self.rows[0]), limit=keep)
-            self._replace(page.rows, page, before=self.more_before, after=page.has_more, cursor=table.cursor_row)
+            keep = max(len(window), size)
+            page = await store.page(q, start=window.first, limit=keep)
+            self._replace(page, before=window.more_before, after=page.has_more, cursor=table.cursor_row)
             self.count()
-        elif mode == "down" and self.more_after and self.rows:
-            page = await store.page(q, after=cursor_of(self.admin, q, self.rows[-1]), limit=size)
-            self._merge(page)
-            rows = self.rows + page.rows
-            self.more_after = page.has_more
-            drop = max(len(rows) - WINDOW, 0)
-            if drop:
-                self._replace(rows[drop:], None, before=True, after=page.has_more, cursor=table.cursor_row - drop)
+        elif mode == "down" and window.more_after and window.rows:
+            page = await store.page(q, after=window.last, limit=size)
+            dropped = window.extend(page)
+            if dropped:
+                self._show(cursor=table.cursor_row - dropped)
             else:
-                self.rows = rows
                 table.add_rows([self._cells(r) for r in page.rows])
-        elif mode == "up" and self.more_before and self.rows:
-            page = await store.page(q, before=cursor_of(self.admin, q, self.rows[0]), limit=size)
-            self._merge(page)
-            rows = page.rows + self.rows
-            keep = rows[:WINDOW]
-            self._replace(keep, None, before=page.has_more, after=self.more_after or len(rows) > WINDOW,
-                          cursor=table.cursor_row + len(page.rows))
+        elif mode == "up" and window.more_before and window.rows:
+            page = await store.page(q, before=window.first, limit=size)
+            self._show(cursor=table.cursor_row + window.prepend(page))
         self._update_title()
         self.admin_app.rendered(f"list:{mode}")
 
@@ -172,23 +161,14 @@ class ListScreen(AdminScreen):
             pass
         self._update_title()
 
-    def _merge(self, page: Page) -> None:
-        """Keep the labels and counts that came with a page (rows of the window refer to them)."""
-        for name, mapping in page.labels.items():
-            self.labels.setdefault(name, {}).update(mapping)
-        for name, numbers in page.counts.items():
-            self.counts.setdefault(name, {}).update(numbers)
+    def _replace(self, page: Page, *, before: bool, after: bool, cursor: int) -> None:
+        """Hold and show exactly `page`, keeping the cursor's column and putting it on row `cursor`."""
+        self.window.replace(page, before=before, after=after)
+        self._show(cursor)
 
-    def _replace(self, rows: list[Any], page: Page | None, *, before: bool, after: bool, cursor: int) -> None:
-        """Show `rows` as the window, keeping the cursor's column and putting it on row `cursor`.
-        With a `page`, its labels and counts replace the ones held."""
-        if page is not None:
-            self.labels, self.counts = {}, {}
-            self._merge(page)
+    def _show(self, cursor: int) -> None:
         self.shown_query = self.query_state
-        self.rows, self.more_before, self.more_after = rows, before, after
-        table = self.query_one(RecordTable)
-        table.set_rows([self._cells(r) for r in rows], cursor_row=cursor)
+        self.query_one(RecordTable).set_rows([self._cells(r) for r in self.window.rows], cursor_row=cursor)
 
     def _cells(self, obj: Any) -> list[str | None]:
         """The row as text cells (None for NULL)."""
@@ -197,12 +177,12 @@ class ListScreen(AdminScreen):
         for name in self.columns:
             rel = info.relationships.get(name)
             if rel is None:
-                text = display(info.columns[name], getattr(obj, name), self.labels.get(name))
+                text = display(info.columns[name], getattr(obj, name), self.window.labels.get(name))
             elif rel.to_many:
-                text = f"{self.counts.get(name, {}).get(info.pk_of(obj), 0):,}"
+                text = f"{self.window.counts.get(name, {}).get(info.pk_of(obj), 0):,}"
             else:
                 fk = rel.local_columns[0]
-                text = self.labels.get(fk, {}).get(getattr(obj, fk))
+                text = self.window.labels.get(fk, {}).get(getattr(obj, fk))
             cells.append(text)
         return cells
 
@@ -215,7 +195,7 @@ class ListScreen(AdminScreen):
             parts.append(f"{self.total:,} row{'s' if self.total != 1 else ''}")
         elif self.estimated is not None:
             parts.append(f"≈{self.estimated:,} rows")
-        elif self.rows or self.more_after:
+        elif self.window.rows or self.window.more_after:
             parts.append("counting…")
         sort = q.sort[0] if q.sort else None
         parts.append(f"sorted by {sort.field if sort else ', '.join(self.admin.info.primary_key)} "
@@ -223,6 +203,7 @@ class ListScreen(AdminScreen):
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
         for name, value in q.filters:
+            value = value.value if isinstance(value, Stored) else value
             parts.append(f"{name} = {'NULL' if value is None else value}")
         self.query_one("#list-title", Static).update(" · ".join(parts))
 
@@ -235,20 +216,20 @@ class ListScreen(AdminScreen):
 
     @on(RecordTable.NearEdge)
     def _near_edge(self, event: RecordTable.NearEdge) -> None:
-        if event.edge == "bottom" and self.more_after:
+        if event.edge == "bottom" and self.window.more_after:
             self.load("down")
-        elif event.edge == "top" and self.more_before:
+        elif event.edge == "top" and self.window.more_before:
             self.load("up")
 
     @on(RecordTable.Jump)
     def _jump(self, event: RecordTable.Jump) -> None:
         table = self.query_one(RecordTable)
         if event.to == "first":
-            if self.more_before:
+            if self.window.more_before:
                 self.load("first")
             else:
                 table.move_cursor(row=0, animate=False)
-        elif self.more_after:
+        elif self.window.more_after:
             self.load("last")
         else:
             table.move_cursor(row=table.row_count - 1, animate=False)
@@ -272,9 +253,9 @@ class ListScreen(AdminScreen):
 
     def _current(self) -> Any | None:
         table = self.query_one(RecordTable)
-        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+        if not self.window.rows or not 0 <= table.cursor_row < len(self.window):
             return None
-        return self.rows[table.cursor_row]
+        return self.window.rows[table.cursor_row]
 
     def _current_pk(self) -> tuple[Any, ...] | None:
         obj = self._current()
@@ -336,7 +317,13 @@ class ListScreen(AdminScreen):
         if field not in self.admin.info.columns:
             self.notify(f"{field} is a relation: open the record to follow it", severity="warning")
             return
-        self._set_query(self.query_state.filtered(field, getattr(obj, field)))
+        if self.admin.info.columns[field].kind not in SORTABLE:
+            self.notify(f"{field} cannot be filtered on: its type has no equality to compare", severity="warning")
+            return
+        # The cell as the database holds it: a stored text a Python value would not bind back to
+        # (a SQLite date without microseconds) still finds its row.
+        stored = self.window.raw[self.query_one(RecordTable).cursor_row][field]
+        self._set_query(self.query_state.filtered(field, Stored(stored)))
 
     def action_refresh(self) -> None:
         self.load("reload")

@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from tui_admin.core.introspect import ColumnInfo, Kind
 from tui_admin.ui.widgets.picker import ForeignKeyField
@@ -36,11 +36,16 @@ def field_widget(col: ColumnInfo, value: Any, label: str | None = None) -> Widge
         return Checkbox(col.name, value=bool(value), id=wid)
     if col.kind is Kind.BOOL:
         options = [("true", True), ("false", False)]
-        return Select(options, id=wid, prompt="(NULL)", value=Select.NULL if value is None else value)
+        return Select(options, id=wid, prompt="(NULL)", value=_option(options, value))
     if col.kind is Kind.ENUM:
         options = [(str(getattr(c, "value", c)), c) for c in col.choices]
-        return Select(options, id=wid, allow_blank=col.nullable, prompt="(NULL)",
-                      value=Select.NULL if value is None else value)
+        # A value the column's type cannot read (a stored text that is no member) shows no choice.
+        chosen = _option(options, value)
+        return Select(options, id=wid, allow_blank=col.nullable or chosen is Select.NULL, prompt="(NULL)",
+                      value=chosen)
+    if col.kind is Kind.SET:
+        members = value if isinstance(value, set | frozenset) else set()
+        return SelectionList[str](*((str(c), c, c in members) for c in col.choices), id=wid)
     if col.kind is Kind.JSON:
         return TextArea(value or "", id=wid, classes="json-field", soft_wrap=True)
     placeholder = PLACEHOLDERS.get(col.kind, "")
@@ -49,6 +54,10 @@ def field_widget(col: ColumnInfo, value: Any, label: str | None = None) -> Widge
     if col.nullable:
         placeholder = (placeholder + " · empty = NULL").lstrip(" ·")
     return Input(value or "", id=wid, placeholder=placeholder, select_on_focus=False)
+
+
+def _option(options: list[tuple[str, Any]], value: Any) -> Any:
+    return value if any(v == value for _, v in options) and value is not None else Select.NULL
 
 
 def field_cells(col: ColumnInfo, value: Any, label: str | None = None) -> tuple[Widget, Widget, Widget]:
@@ -67,6 +76,8 @@ def field_value(widget: Widget) -> Any:
         return widget.value
     if isinstance(widget, Select):
         return None if widget.value is Select.NULL else widget.value
+    if isinstance(widget, SelectionList):
+        return set(widget.selected)
     if isinstance(widget, Checkbox):
         return widget.value
     if isinstance(widget, TextArea):
@@ -82,6 +93,10 @@ def set_field_value(widget: Widget, value: Any, label: str | None = None) -> Non
         widget.set_value(value, label)
     elif isinstance(widget, Select):
         widget.value = Select.NULL if value is None else value
+    elif isinstance(widget, SelectionList):
+        widget.deselect_all()
+        for member in value or ():
+            widget.select(member)
     elif isinstance(widget, Checkbox):
         widget.value = bool(value)
     elif isinstance(widget, TextArea):
