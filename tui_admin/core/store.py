@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, joinedload, raiseload
 
-from tui_admin.core.engine import make_engine, mask, parse
+from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, mask, parse
 from tui_admin.core.errors import ConflictError, NotFoundError, WriteError, explain
 from tui_admin.core.introspect import (
     ColumnInfo,
@@ -157,12 +157,18 @@ def _equal_stored(col: ColumnInfo, stored: Any, written: Any) -> bool:
 class Store:
     """Reads and writes of registered models, for the UI and for scripts."""
 
-    def __init__(self, url: str | sa.URL, registry: Registry | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, url: str | sa.URL, registry: Registry | None = None, *, read_only: bool = False,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
+        """`lock_timeout`: seconds a statement waits for another transaction's lock before it
+        gives up with a `LockTimeoutError` (nothing written)."""
         self.url = parse(url)
         self.read_only = read_only
         self.log = QueryLog()
         self._registry = registry
-        self._runner = Runner(make_engine(self.url, read_only=read_only), self.log, read_only=read_only)
+        engine = make_engine(self.url, read_only=read_only, lock_timeout=lock_timeout)
+        self._runner = Runner(engine, self.log, read_only=read_only, lock_timeout=lock_timeout)
         self.is_async = self._runner.is_async
         self.sync_engine: sa.Engine = self._runner.sync_engine
         self.dialect = self.sync_engine.dialect
