@@ -47,12 +47,12 @@ DRIVER_EXTRAS = {
     "aiosqlite": "async",
 }
 
-#: Drivers no extra installs (SQLAlchemy's defaults for `mysql://`, `mariadb://`) → the URL
-#: prefix of a driver that one does.
+#: Drivers no extra installs (such as SQLAlchemy's default for `mysql://` and `mariadb://`) →
+#: (the package that does install it, a driver of the same dialect that an extra installs, that extra).
 DRIVER_INSTEAD = {
-    "MySQLdb": ("mysqlclient", "mysql+pymysql", "mysql"),
-    "mariadb": ("mariadb", "mariadb+pymysql", "mysql"),
-    "psycopg2": ("psycopg2-binary", "postgresql+psycopg", "postgres"),
+    "MySQLdb": ("mysqlclient", "pymysql", "mysql"),
+    "mariadb": ("mariadb", "pymysql", "mysql"),
+    "psycopg2": ("psycopg2-binary", "psycopg", "postgres"),
 }
 
 #: Dialect names people write that SQLAlchemy does not know → the one it does.
@@ -140,7 +140,8 @@ def is_async(url: URL) -> bool:
 def _missing_driver(url: URL, exc: ImportError) -> EngineError:
     module = (exc.name or str(exc)).split(".")[0]
     if module in DRIVER_INSTEAD:
-        package, prefix, extra = DRIVER_INSTEAD[module]
+        package, driver, extra = DRIVER_INSTEAD[module]
+        prefix = f"{url.get_backend_name()}+{driver}"
         hint = f"use {prefix}:// (pip install 'sqladmin-tui[{extra}]'), or pip install {package}"
     else:
         extra = DRIVER_EXTRAS.get(module)
