@@ -255,7 +255,7 @@ class Runner:
     async def _interrupt(self, dbapi_connection: Any) -> bool:
         """Stop the statement a cancelled operation is still running, so it holds neither the
         database nor a thread. True if the driver was told; False leaves it to task cancellation
-        (asyncpg, aiomysql)."""
+        (asyncpg, which then cancels its query on the server)."""
         name = self.dialect.name
         try:
             if name == "sqlite":
@@ -267,7 +267,13 @@ class Runner:
             if name == "postgresql" and not self.is_async:
                 dbapi_connection.cancel()
                 return True
-            if name in ("mysql", "mariadb") and not self.is_async:
+            if name in ("mysql", "mariadb") and self.is_async:
+                # aiomysql only stops reading: the server would go on waiting (for a lock, say).
+                thread = int(dbapi_connection._connection.thread_id())
+                async with self.engine.connect() as other:
+                    await other.exec_driver_sql(f"KILL QUERY {thread}")
+                return True
+            if name in ("mysql", "mariadb"):
                 thread = int(dbapi_connection.thread_id())
 
                 def kill() -> None:
