@@ -21,6 +21,10 @@ def test_help_documents_every_option_and_the_demo() -> None:
     assert result.returncode == 0
     for text in ("DATABASE_URL", "--models", "--read-only", "--reset-demo", "demo", "ModelAdmin", "ctrl+q"):
         assert text in result.stdout
+    from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT
+
+    assert "--lock-timeout SECONDS" in result.stdout
+    assert f"(default: {DEFAULT_LOCK_TIMEOUT:g})" in " ".join(result.stdout.split())
 
 
 def test_python_dash_m_runs_the_same_cli() -> None:
@@ -48,6 +52,8 @@ def test_help_imports_neither_textual_nor_sqlmodel() -> None:
         (["sqlite:///x.db", "--reset-demo"], "--reset-demo only applies"),
         (["sqlite:///x.db", "--models", "no_such_module_xyz"], "cannot import models module 'no_such_module_xyz'"),
         (["sqlite:///x.db", "--models", "json"], "defines no SQLModel table models"),
+        (["sqlite:///x.db", "--lock-timeout", "0"], "--lock-timeout: not a number of seconds above 0: '0'"),
+        (["sqlite:///x.db", "--lock-timeout", "soon"], "--lock-timeout: not a number of seconds above 0: 'soon'"),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_code_2(args: list[str], message: str) -> None:
