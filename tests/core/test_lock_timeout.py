@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,4 +136,34 @@ async def test_a_blocked_save_that_is_cancelled_stops_waiting_and_writes_nothing
         await SAVES["update"](store)  # the Store is still usable
         assert rows(check_db, "SELECT age FROM hero WHERE id = 1") == [(99,)]
     finally:
+        await store.dispose()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql+psycopg", "mysql+pymysql"])
+async def test_a_write_cancelled_before_its_commit_is_rolled_back(
+    demo_url: str, demo_registry: Registry, check_db: sa.Engine
+) -> None:
+    """The write's statements have run, the caller gives up, then the work returns: no COMMIT.
+    (Sync engines: the work runs in a thread, which the test holds on an event.)"""
+    store = Store(demo_url, demo_registry)
+    before = dump(check_db)
+    inserted, release = threading.Event(), threading.Event()
+
+    def insert_then_wait(session: Any) -> None:
+        session.execute(sa.text("INSERT INTO team (name, headquarters) VALUES ('Late', 'Nowhere')"))
+        inserted.set()
+        release.wait(GUARD)
+
+    try:
+        task = asyncio.ensure_future(store._run("late insert", insert_then_wait, write=True))
+        await until(inserted.is_set, "the insert sent")
+        task.cancel()
+        await asyncio.sleep(0)  # the Runner sees the cancellation …
+        release.set()  # … before the work returns and would commit
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, GUARD)
+        assert dump(check_db) == before
+        assert rows(check_db, "SELECT count(*) FROM team WHERE name = 'Late'") == [(0,)]
+    finally:
+        release.set()
         await store.dispose()
