@@ -87,7 +87,7 @@ async def test_a_save_blocked_by_a_lock_gives_up_with_a_clear_error_and_writes_n
         await asyncio.wait_for(SAVES[save](store), GUARD)
     where = "the database" if store.dialect.name == "sqlite" else WAITED_ON[save]
     assert str(raised.value) == (
-        f"another transaction holds a lock on {where}: nothing was written (waited {LOCK_TIMEOUT:g} s)"
+        f"Another transaction holds a lock on {where}: nothing was written (waited {LOCK_TIMEOUT:g} s)"
     )
     assert dump(check_db) == before
     await SAVES[save](store)  # the lock gone, the same save goes through

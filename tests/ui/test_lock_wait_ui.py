@@ -146,7 +146,7 @@ async def test_a_form_save_gives_up_at_the_lock_timeout_and_says_why(demo_db: st
             await press(pilot, "ctrl+s", until=lambda: app.screen is form and bool(form_error(form)),
                         what="the lock timeout's message")
         where = "the database" if sa.make_url(demo_db).get_backend_name() == "sqlite" else "hero"
-        assert form_error(form) == f"another transaction holds a lock on {where}: nothing was written (waited 0.5 s)"
+        assert form_error(form) == f"Another transaction holds a lock on {where}: nothing was written (waited 0.5 s)"
         assert form.query_one("#field-age", Input).value == "77"  # the input is kept
     assert dump(demo_db) == before
 

@@ -129,7 +129,7 @@ def explain(exc: sa.exc.DBAPIError, info: ModelInfo) -> WriteError:
     """A constraint violation as field errors (or one general message); a lock wait that ran out
     as a `LockTimeoutError` on the model's table."""
     if is_lock_timeout(exc):
-        return LockTimeoutError(f"another transaction holds a lock on {info.table_name}: nothing was written",
+        return LockTimeoutError(f"Another transaction holds a lock on {info.table_name}: nothing was written",
                                 info.table_name)
     text = str(exc.orig) if exc.orig is not None else str(exc)
     # asyncpg keeps PostgreSQL's DETAIL line ("Key (team_id)=(999) is not present …"), the one that

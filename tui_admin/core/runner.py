@@ -158,7 +158,7 @@ class Runner:
         where = "the database" if self.dialect.name == "sqlite" else table or "what it needs"
         done = "nothing was written" if write else "nothing was read"
         return LockTimeoutError(
-            f"another transaction holds a lock on {where}: {done} (waited {self.lock_timeout:g} s)", table
+            f"Another transaction holds a lock on {where}: {done} (waited {self.lock_timeout:g} s)", table
         )
 
     async def _landed(self, action: str, landed: Callable[[Session, T], bool], result: T) -> bool:
