@@ -195,9 +195,9 @@ async def test_a_delete_waiting_for_a_lock_says_so_and_escape_stops_it(demo_db: 
             await until(pilot, lambda: isinstance(app.screen, WaitingScreen), "the waiting notice")
             assert waiting_message(app).startswith("Deleting Hero “Deadpond”: still waiting for the database.")
             await pilot.press("escape")
-            await until(pilot, lambda: isinstance(app.screen, ListScreen) and not app.workers, "the list again")
-            shown = [n.message for n in app._notifications]
-            assert "Deleting Hero “Deadpond”: stopped while waiting; nothing was written" in shown
+            stopped = "Deleting Hero “Deadpond”: stopped while waiting; nothing was written"
+            await until(pilot, lambda: stopped in [n.message for n in app._notifications], "the notice")
+            await settle(pilot, lambda: isinstance(app.screen, ListScreen), "the list again")
             assert waiting_on_the_server(demo_db) == 0
         assert "Deadpond" in column_values(table, "name")
     assert dump(demo_db) == before
