@@ -28,10 +28,11 @@ SERVER_ENGINES = ["postgresql+psycopg", "postgresql+asyncpg", "mysql+pymysql", "
 _CONTROL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 
-def run(url: str) -> subprocess.CompletedProcess[str]:
+def run(url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run(
-        [str(SCRIPT), url], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=90, env=env
+        [str(SCRIPT), url, *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=90, env=env,
+        cwd=cwd,
     )
 
 
@@ -138,3 +139,20 @@ def test_driver_not_installed_names_the_extra() -> None:
     assert "***" in line
     assert PASSWORD not in result.stderr and PASSWORD not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["read-write", "read-only"])
+@pytest.mark.parametrize(
+    "form",
+    ["sqlite:///missing.db", "sqlite:///{dir}/missing.db", "sqlite+aiosqlite:///file:{dir}/missing.db?uri=true&mode=rwc"],
+    ids=["relative", "absolute", "uri-rwc"],
+)
+def test_a_missing_sqlite_file_is_named_and_not_created(tmp_path: Path, form: str, read_only: bool) -> None:
+    """A typo in a SQLite path must not open (and leave behind) a new empty database."""
+    url = form.format(dir=tmp_path)
+    result = run(url, *(["--read-only"] if read_only else []), cwd=tmp_path)
+    line = last_line(result)
+    assert result.returncode == 1, line
+    assert line == f"sqladmin-tui: error: cannot open {url}: no such database file: {tmp_path / 'missing.db'}"
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

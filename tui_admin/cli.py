@@ -7,6 +7,7 @@ Only the standard library is imported before the arguments are parsed, so `--hel
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -43,6 +44,16 @@ examples:
 """
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"not a number of seconds above 0: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sqladmin-tui",
@@ -65,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only",
         action="store_true",
         help="refuse every write (in the app, and in the database session where the database allows)",
+    )
+    parser.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long a save waits for a lock held by another transaction before it gives up, "
+        "writing nothing (default: 10)",  # engine.DEFAULT_LOCK_TIMEOUT; a test keeps them equal
     )
     parser.add_argument(
         "--reset-demo",
@@ -106,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from tui_admin.ui.app import AdminApp
 
-    app = AdminApp(url, registry, read_only=args.read_only, title=title)
+    options = {} if args.lock_timeout is None else {"lock_timeout": args.lock_timeout}
+    app = AdminApp(url, registry, read_only=args.read_only, title=title, **options)
     app.run()
     if app.startup_error:
         print(f"sqladmin-tui: error: {app.startup_error}", file=sys.stderr)

@@ -44,6 +44,47 @@ class WriteError(StoreError):
         self.field_errors = field_errors
 
 
+class LockTimeoutError(WriteError):
+    """Another transaction held a lock for longer than the lock timeout: the statement gave up,
+    its transaction was rolled back, and nothing was written. `table` is the table the statement
+    wanted, when it is known."""
+
+    def __init__(self, message: str, table: str | None = None) -> None:
+        super().__init__(message, {})
+        self.table = table
+
+
+class BadValueError(StoreError):
+    """A value the database or its driver cannot take (an integer beyond 64 bits, a lone
+    surrogate, JSON nested too deep, a number out of the column's range): nothing was read or
+    written."""
+
+
+#: SQLite's SQLITE_BUSY and SQLITE_LOCKED (primary result codes).
+_SQLITE_LOCK_CODES = {5, 6}
+#: PostgreSQL's lock_not_available (lock_timeout, NOWAIT).
+_POSTGRESQL_LOCK_STATE = "55P03"
+#: MySQL/MariaDB ER_LOCK_WAIT_TIMEOUT (innodb_lock_wait_timeout, lock_wait_timeout).
+_MYSQL_LOCK_CODE = 1205
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """The driver's error says a statement gave up waiting for another transaction's lock."""
+    orig = getattr(exc, "orig", None)
+    if not isinstance(exc, sa.exc.DBAPIError) or orig is None:
+        return False
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _SQLITE_LOCK_CODES
+    if getattr(orig, "sqlstate", None) == _POSTGRESQL_LOCK_STATE:
+        return True
+    args = getattr(orig, "args", ())
+    if args and args[0] == _MYSQL_LOCK_CODE:
+        return True
+    # aiosqlite's adapter raises a fresh sqlite3 error without the code
+    return bool(re.match(r"database (table )?is locked", str(orig)))
+
+
 _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     # SQLite
     ("unique", re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)"), "Already used by another record"),
@@ -65,6 +106,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
      "Refers to a record that does not exist"),
     ("check", re.compile(r"CONSTRAINT `(\w+)` failed"), "Not allowed by a CHECK constraint"),
     ("too_long", re.compile(r"Data too long for column '(\w+)'"), "Too long"),
+    ("out_of_range", re.compile(r"Out of range value for column '(\w+)'"), "Out of range"),
     ("bad_value", re.compile(r"Incorrect \w+ value: .* for column `?[\w`.]*?`?(\w+)`? at row"), "Not a valid value"),
 ]
 
@@ -84,7 +126,11 @@ def _fields_named(info: ModelInfo, names: str) -> list[str]:
 
 
 def explain(exc: sa.exc.DBAPIError, info: ModelInfo) -> WriteError:
-    """A constraint violation as field errors (or one general message)."""
+    """A constraint violation as field errors (or one general message); a lock wait that ran out
+    as a `LockTimeoutError` on the model's table."""
+    if is_lock_timeout(exc):
+        return LockTimeoutError(f"Another transaction holds a lock on {info.table_name}: nothing was written",
+                                info.table_name)
     text = str(exc.orig) if exc.orig is not None else str(exc)
     # asyncpg keeps PostgreSQL's DETAIL line ("Key (team_id)=(999) is not present …"), the one that
     # names the column, out of str(); psycopg includes it. Add it so both read the same.

@@ -128,6 +128,10 @@ class Registry:
                 models.append(model)
         if not models:
             raise ConfigError("no table models to show")
+        try:  # relationships given by name resolve only now ("expression 'Team' failed to locate a name")
+            sa.orm.configure_mappers()
+        except sa.exc.SQLAlchemyError as exc:
+            raise ConfigError(f"the models cannot be mapped: {str(exc).strip().splitlines()[0]}") from None
         models += _link_models(models)
         link_tables = {m.__table__: m for m in models if is_link_table(m.__table__)}  # type: ignore[attr-defined]
         self._admins: dict[str, ModelAdmin] = {}
@@ -151,6 +155,8 @@ class Registry:
                 module = importlib.import_module(module)
             except ImportError as exc:
                 raise ConfigError(f"cannot import models module {module!r}: {exc}") from exc
+            except Exception as exc:  # the module itself fails: one line, not its traceback
+                raise ConfigError(f"cannot import models module {module!r}: {type(exc).__name__}: {exc}") from exc
         found = [obj for obj in vars(module).values() if _is_table_model(obj)]
         found += [
             obj

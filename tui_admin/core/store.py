@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import Backend, backend, raw_param
-from tui_admin.core.engine import make_engine, mask, parse
+from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, mask, parse
 from tui_admin.core.errors import ConflictError, NotFoundError, WriteError, explain
 from tui_admin.core.introspect import (
     ColumnInfo,
@@ -88,12 +88,18 @@ def _moved(current: Any, original: dict[str, Any], names: Iterable[str]) -> dict
 class Store:
     """Reads and writes of registered models, for the UI and for scripts."""
 
-    def __init__(self, url: str | sa.URL, registry: Registry | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, url: str | sa.URL, registry: Registry | None = None, *, read_only: bool = False,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
+        """`lock_timeout`: seconds a statement waits for another transaction's lock before it
+        gives up with a `LockTimeoutError` (nothing written)."""
         self.url = parse(url)
         self.read_only = read_only
         self.log = QueryLog()
         self._registry = registry
-        self._runner = Runner(make_engine(self.url, read_only=read_only), self.log, read_only=read_only)
+        engine = make_engine(self.url, read_only=read_only, lock_timeout=lock_timeout)
+        self._runner = Runner(engine, self.log, read_only=read_only, lock_timeout=lock_timeout)
         self.is_async = self._runner.is_async
         self.sync_engine: sa.Engine = self._runner.sync_engine
         self.dialect = self.sync_engine.dialect
@@ -379,9 +385,9 @@ class Store:
         label = f"{info.name} #{format_pk(tuple(pk))}"
 
         def run(session: Session) -> None:
-            self.backend.begin_guarded(session)
+            self._write(session, info, lambda: self.backend.begin_guarded(session))
             try:
-                current, _ = self._one(session, info, pk, lock=True)
+                current, _ = self._write(session, info, lambda: self._one(session, info, pk, lock=True))
             except NotFoundError:
                 raise NotFoundError(f"{label} was deleted meanwhile: nothing was saved") from None
             moved = _moved(current, original, dict.fromkeys([*changes, *guarded]))
@@ -599,7 +605,7 @@ class Store:
         def run(session: Session) -> None:
             who = link_info.info if link_info is not None else info
             if diff.change:
-                self.backend.begin_guarded(session)
+                self._write(session, who, lambda: self.backend.begin_guarded(session))
 
             def refuse(target_pk: Sequence[Any], what: str) -> None:
                 session.rollback()
@@ -614,7 +620,7 @@ class Store:
             for target_pk in diff.remove:
                 exactly_one(sa.delete(table).where(where(target_pk)), target_pk, "already removed")
             for change in diff.change:
-                now = current(session, change.target, lock=True)
+                now = self._write(session, who, lambda c=change: current(session, c.target, lock=True))
                 if now is None or any(not same_value(now.get(k), v) for k, v in change.original.items()):
                     refuse(change.target, "changed or removed")
                 stmt = sa.update(table).where(where(change.target)).values(

@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui_admin.core.engine import EngineError, mask
+from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
 from tui_admin.core.registry import ConfigError, Registry
 from tui_admin.core.store import Store
 
@@ -37,11 +37,14 @@ class AdminApp(App[None]):
         models: Sequence[type] | Registry | None = None,
         *,
         read_only: bool = False,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         title: str | None = None,
     ) -> None:
+        """`lock_timeout`: seconds a save waits for another transaction's lock before it gives up."""
         super().__init__()
         self.url = url
         self.read_only = read_only
+        self.lock_timeout = lock_timeout
         self._models = models
         self.store: Store | None = None
         #: Why the database could not be opened (the app then exits with a non-zero code).
@@ -67,7 +70,7 @@ class AdminApp(App[None]):
             registry = self._models if isinstance(self._models, Registry) or self._models is None else Registry(
                 self._models
             )
-            store = Store(self.url, registry, read_only=self.read_only)
+            store = Store(self.url, registry, read_only=self.read_only, lock_timeout=self.lock_timeout)
             await store.ping()
             if registry is None:
                 await store.reflect()

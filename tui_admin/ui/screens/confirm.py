@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
+
 if TYPE_CHECKING:
     from tui_admin.core.deletion import DeletePlan
     from tui_admin.ui.screens.base import AdminScreen
@@ -70,7 +72,11 @@ def confirm_delete(screen: AdminScreen, model: str, pk: tuple[Any, ...], on_done
         dialog = ConfirmScreen(delete_question(model, plan), yes="Delete", allowed=plan.allowed)
         if not await screen.app.push_screen_wait(dialog):
             return
-        await screen.store.delete(model, pk)
+        try:
+            await save_visibly(screen, f"Deleting {model} “{plan.label}”", screen.store.delete(model, pk))
+        except SaveStopped as exc:
+            screen.notify(str(exc), severity="warning", markup=False)
+            return
         screen.notify(f"Deleted {model} “{plan.label}”")
         on_done()
 

@@ -26,6 +26,7 @@ from tui_admin.core.schemas import (
 )
 from tui_admin.core.store import Record
 from tui_admin.ui.screens.base import AdminScreen, describe
+from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
 from tui_admin.ui.widgets.fields import field_cells, field_value, set_field_value
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.picker import ForeignKeyField
@@ -136,10 +137,13 @@ class FormScreen(AdminScreen):
         self.saving = True
         try:
             if self.pk is None:
-                pk = await self.store.create(self.model, values)
+                pk = await save_visibly(self, "Saving", self.store.create(self.model, values))
             else:
-                await self.store.update(self.model, self.pk, values, self.original)
+                await save_visibly(self, "Saving", self.store.update(self.model, self.pk, values, self.original))
                 pk = self.pk
+        except SaveStopped as exc:
+            self.show_errors({GENERAL: str(exc)})
+            return
         except ConflictError as exc:
             changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
             message = f"{exc}. Changed meanwhile: {changed}."

@@ -21,6 +21,7 @@ from tui_admin.core.format import display
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
 from tui_admin.ui.screens.base import AdminScreen, describe
+from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
@@ -246,7 +247,12 @@ class LinksScreen(AdminScreen):
         error = self.query_one("#links-error", Static)
         diff = self.diff()
         try:
-            await self.store.apply_links(self.model, self.pk, self.relation, diff)
+            saving = self.store.apply_links(self.model, self.pk, self.relation, diff)
+            await save_visibly(self, "Saving the links", saving)
+        except SaveStopped as exc:
+            error.update(Text(str(exc)))
+            error.remove_class("hidden")
+            return
         except Exception as exc:
             error.update(f"Nothing was saved: {describe(exc)}")
             error.remove_class("hidden")
