@@ -38,10 +38,12 @@ class AdminApp(App[None]):
         *,
         read_only: bool = False,
         title: str | None = None,
+        schemas: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self.url = url
         self.read_only = read_only
+        self.schemas = schemas  # the schemas reflected, when no models are given (all when None)
         self._models = models
         self.store: Store | None = None
         #: Why the database could not be opened (the app then exits with a non-zero code).
@@ -70,7 +72,7 @@ class AdminApp(App[None]):
             store = Store(self.url, registry, read_only=self.read_only)
             await store.ping()
             if registry is None:
-                await store.reflect()
+                await store.reflect(self.schemas)
         except (ConfigError, EngineError) as exc:
             self._fail(str(exc), 2)
             return

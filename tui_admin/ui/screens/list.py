@@ -95,7 +95,7 @@ class ListScreen(AdminScreen):
             self.load("reload")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        writable = not self.store.read_only
+        writable = not self.store.read_only and self.admin.writable
         rules = {
             "new": writable and self.admin.can_create,
             "edit": writable and self.admin.can_edit,
@@ -224,6 +224,8 @@ class ListScreen(AdminScreen):
             parts.append(f"search “{q.search.strip()}”")
         for name, value in q.filters:
             parts.append(f"{name} = {'NULL' if value is None else value}")
+        if self.admin.info.read_only:
+            parts.append(f"read-only: {self.admin.info.read_only}")
         self.query_one("#list-title", Static).update(" · ".join(parts))
 
     def _set_query(self, query: ListQuery) -> None:
