@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.core.raw_ddl import RunDDL
+from tui_admin.core import reflect
 from tui_admin.core.query import ListQuery
-from tui_admin.core.reflect import display_names
 from tui_admin.core.registry import ConfigError
 from tui_admin.core.related import Via
 from tui_admin.core.store import Store
@@ -144,7 +144,7 @@ def test_names_follow_the_search_path_and_never_collide() -> None:
     path_y = sa.Table("y", md, schema="s2")
     dotted = sa.Table("s.x", md)  # a public table whose own name holds a dot
     shadowed = sa.Table("y", md, schema="s3")
-    names = display_names([public_x, other_x, path_y, dotted, shadowed], ["public", "s2"], "public")
+    names = reflect.display_names([public_x, other_x, path_y, dotted, shadowed], ["public", "s2"], "public")
     assert names == {public_x: "x", other_x: '"s"."x"', path_y: "y", dotted: "s.x", shadowed: "s3.y"}
 
 
