@@ -16,6 +16,7 @@ from tests.core.raw_ddl import RunDDL, quote
 from tui_admin.core.errors import StoreError
 from tui_admin.core.introspect import Kind
 from tui_admin.core.query import ListQuery, SortKey
+from tui_admin.core.related import Via
 from tui_admin.core.store import LinkDiff, Store
 
 from .helpers import rows
@@ -193,5 +194,53 @@ async def test_a_partitioned_table_shows_the_parent_with_the_rows_of_every_parti
 
         await store.create("rf_measure", {"id": 3, "at": dt.date(2021, 7, 1), "v": 30})
         assert rows(check_db, "SELECT v FROM rf_measure_2021 ORDER BY id") == [(20,), (30,)]
+    finally:
+        await store.dispose()
+
+
+async def test_a_keyless_table_with_a_foreign_key_is_labelled_and_listed_under_its_target(
+    db_urls: tuple[str, str], backend: str, run_ddl: RunDDL
+) -> None:
+    run_ddl(
+        ["CREATE TABLE rf_team (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+         "CREATE TABLE rf_audit (team_id INTEGER, what VARCHAR(20), FOREIGN KEY (team_id) REFERENCES rf_team (id))",
+         "INSERT INTO rf_team VALUES (1, 'Lions'), (2, 'Tigers')",
+         "INSERT INTO rf_audit VALUES (1, 'joined'), (1, 'joined'), (2, 'left'), (NULL, 'orphan')"],
+        ["DROP TABLE IF EXISTS rf_audit", "DROP TABLE IF EXISTS rf_team"],
+    )
+    store = Store(db_urls[1])
+    try:
+        await store.reflect()
+        page = await store.page(ListQuery("rf_audit"))
+        keyed = [(1, "joined"), (1, "joined"), (2, "left")]
+        nulls = [(None, "orphan")]  # in the order of all columns: NULLs last on PostgreSQL, first on MySQL;
+        expected = {"postgresql": keyed + nulls, "mysql": nulls + keyed, "sqlite": keyed + nulls}[backend]
+        assert [(r.team_id, r.what) for r in page.rows] == expected  # SQLite: in rowid order
+        assert page.labels == {"team_id": {1: "Lions", 2: "Tigers"}}
+        lions = await store.detail("rf_team", (1,))
+        audits = lions.related["rf_audit_set"]
+        assert (audits.total, [r.obj.what for r in audits.rows]) == (2, ["joined", "joined"])
+        via = ListQuery("rf_audit", via=Via("rf_team", "rf_audit_set", (1,)))
+        assert [r.what for r in (await store.page(via)).rows] == ["joined", "joined"]
+        assert await store.count(via) == 2
+        row = next(r for r in page.rows if r.what == "left")
+        detail = await store.detail("rf_audit", store.admin("rf_audit").info.pk_of(row))
+        assert detail.record.labels == {"team_id": {2: "Tigers"}}
+        assert (await store.counts(["rf_audit"])) == {"rf_audit": 4}
+    finally:
+        await store.dispose()
+
+
+async def test_a_materialized_view_is_listed_read_only(db_urls: tuple[str, str], backend: str,
+                                                       run_ddl: RunDDL) -> None:
+    if backend != "postgresql":
+        pytest.skip("materialized views are PostgreSQL's")
+    run_ddl(["CREATE MATERIALIZED VIEW rf_matview AS SELECT 1 AS one, 'x'::text AS two UNION ALL SELECT 1, 'x'"],
+            ["DROP MATERIALIZED VIEW IF EXISTS rf_matview"])
+    store = Store(db_urls[1])
+    try:
+        await store.reflect()
+        assert store.admin("rf_matview").info.read_only == "a view"
+        assert [(r.one, r.two) for r in (await store.page(ListQuery("rf_matview"))).rows] == [(1, "x"), (1, "x")]
     finally:
         await store.dispose()

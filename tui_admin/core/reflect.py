@@ -246,6 +246,16 @@ def _exact_key(column: sa.Column[Any]) -> bool:
     return kind is Kind.INTEGER or (kind is Kind.TEXT and not isinstance(column.type, sa.CHAR))
 
 
+def _ties_apart(column: sa.Column[Any], dialect: Dialect | None) -> bool:
+    """Whether equal values of a key column may still differ: text under MySQL's usual collations
+    (case- and accent-insensitive, trailing spaces ignored) or any declared collation elsewhere;
+    PostgreSQL's and SQLite's default comparisons of text and integers are exact."""
+    if column_kind(column) is not Kind.TEXT:
+        return False
+    mysql = dialect is not None and dialect.name in ("mysql", "mariadb")
+    return mysql or bool(getattr(column.type, "collation", None))
+
+
 def _rowid(table: sa.Table, dialect: Dialect | None) -> str | None:
     """The name by which a SQLite table's rowid can be read (unless columns shadow all three)."""
     if dialect is None or dialect.name != "sqlite":
@@ -264,7 +274,8 @@ def _numbered(table: sa.Table, dialect: Dialect | None, *, is_view: bool) -> tup
         subquery = sa.select(*table.c, sa.literal_column(rowid, sa.Integer).label(number_key)).subquery(table.name)
         return subquery, [subquery.c[number_key]]
     partition = [c for c in table.c if _exact_key(c)]
-    order = [form for c in table.c for form in _exact_forms(c, dialect)]
+    order = [form for c in table.c if c not in partition or _ties_apart(c, dialect)
+             for form in _exact_forms(c, dialect)]
     number = sa.func.row_number().over(partition_by=partition or None, order_by=order)
     subquery = sa.select(*table.c, number.label(number_key)).subquery(table.name)
     return subquery, [subquery.c[c.key] for c in partition] + [subquery.c[number_key]]

@@ -235,7 +235,8 @@ class Store:
 
         def run(session: Session) -> dict[str, int]:
             return {
-                a.info.name: session.scalar(sa.select(sa.func.count()).select_from(a.info.table)) or 0
+                # the table itself, not a keyless table's numbering of its rows (see reflect)
+                a.info.name: session.scalar(sa.select(sa.func.count()).select_from(a.info.source)) or 0
                 for a in admins
             }
 

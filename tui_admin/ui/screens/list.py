@@ -218,7 +218,9 @@ class ListScreen(AdminScreen):
         elif self.rows or self.more_after:
             parts.append("counting…")
         sort = q.sort[0] if q.sort else None
-        parts.append(f"sorted by {sort.field if sort else ', '.join(self.admin.info.primary_key)} "
+        info = self.admin.info
+        key = ", ".join(n for n in info.primary_key if not info.columns[n].hidden) or "row order"
+        parts.append(f"sorted by {sort.field if sort else key} "
                      f"{'↓' if sort and sort.descending else '↑'}")
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
