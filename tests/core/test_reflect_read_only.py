@@ -43,7 +43,9 @@ def _log_ddl(backend: str) -> tuple[list[str], list[str]]:
     for values in LOG_ROWS:
         extra = ", '{\"k\": [1]}'" if backend == "postgresql" else ""
         create.append(f"INSERT INTO {log} VALUES ({values}{extra})")
-    create.append(f'CREATE VIEW {view} AS SELECT {quote(backend, "at")}, {quote(backend, "Note")} FROM {log}')
+    # a column named by a reserved word
+    create.append(f'CREATE VIEW {view} AS SELECT {quote(backend, "at")}, {quote(backend, "Note")} AS '
+                  f'{quote(backend, "select")} FROM {log}')
     return create, [f"DROP VIEW IF EXISTS {view}", f"DROP TABLE IF EXISTS {log}"]
 
 
@@ -91,7 +93,7 @@ async def test_every_row_is_shown_once_in_every_sort_and_both_directions(
     store: Store, check_db: sa.Engine, backend: str, model: str
 ) -> None:
     admin = store.admin(model)
-    columns = ["at", "Note"] if model == VIEW else ["at", "Note", "n", "score"]
+    columns = ["at", "select"] if model == VIEW else ["at", "Note", "n", "score"]
     quoted = ", ".join(quote(backend, c) for c in columns)
     expected = Counter(
         tuple(None if v is None else float(v) if c == "score" else v for c, v in zip(columns, r, strict=True))
