@@ -83,7 +83,7 @@ class ColumnInfo:
     indexed: bool = False
     timezone: bool = False
     #: The database computes the value (`GENERATED ALWAYS AS (…)`, `GENERATED ALWAYS AS IDENTITY`,
-    #: a row address of a keyless table): shown, never written.
+    #: the numbering of a keyless table's rows): shown, never written.
     generated: bool = False
     #: The database fills the column when an INSERT leaves it out (`DEFAULT 1`, `now()`, a sequence).
     server_default: bool = False
@@ -389,8 +389,10 @@ def introspect(
         elif column.key in source.c:  # a subquery's column stands for the table's own
             columns[attr.key] = column_info(attr.key, column, source.c[column.key])  # type: ignore[arg-type]
         else:  # the numbering that `reflect` adds to tell identical rows apart
-            columns[attr.key] = ColumnInfo(name=attr.key, column=column, kind=Kind.INTEGER, nullable=False,  # type: ignore[arg-type]
-                                           primary_key=True, generated=True, hidden=True)
+            columns[attr.key] = ColumnInfo(
+                name=attr.key, column=column, kind=Kind.INTEGER, nullable=False,  # type: ignore[arg-type]
+                primary_key=True, generated=True, hidden=True,
+            )
     # Key columns first, then table order (SQLModel puts inherited fields before the `id`).
     order = {c.key: i for i, c in enumerate(table.columns)}
     columns = dict(

@@ -22,9 +22,12 @@ Views and tables without a primary key are mapped read-only. The ORM needs a key
 every row apart, and such a relation has none: two identical rows would be one object, and a
 keyset page that ends between them would skip the second. So the class is mapped to a subquery
 that numbers the rows: `row_number() OVER (PARTITION BY <its integer and text columns> ORDER BY
-<every column in an exact form>)`, and the key is those columns plus the number. Identical rows
-get 1, 2, …; the numbering of a row does not move when other rows come or go; the list is in the
-order of all its columns. SQLite tables need no numbering: their `rowid` is the key.
+<the other columns, in an exact form>)`, and the key is those columns plus the number. Identical
+rows get 1, 2, …; the number of a row does not move when other rows come or go (only its equals
+share its partition); the list is in the order of the key, so of all the columns. The integer and
+text columns are the ones every database compares, binds and reads back exactly, as a keyset
+cursor needs; the others (floats, dates, JSON…) only order the numbering, as text or bytes, which
+every type has. SQLite tables need no numbering: their `rowid` is the key.
 """
 
 from __future__ import annotations
@@ -44,11 +47,9 @@ from sqlalchemy.orm import DeclarativeBase, relationship
 from tui_admin.core.introspect import READ_ONLY_ATTR, SOURCE_ATTR, Kind, column_kind, is_link_table
 from tui_admin.core.registry import ConfigError
 
-VIEW = "a view"
+VIEW = "a view"  # the reasons a model is read-only (`ModelInfo.read_only`)
 NO_KEY = "no primary key"
 _ID_SUFFIX = re.compile(r"_?id$", re.IGNORECASE)
-
-
 #: PostgreSQL's own schemas (`pg_catalog`, `pg_toast`, `pg_temp_N`… all start with `pg_`).
 _SYSTEM_SCHEMAS = ("information_schema",)
 
@@ -74,11 +75,16 @@ class Found:
     skipped: list[str] = field(default_factory=list)
 
 
-def _user_schemas(inspector: sa.Inspector, dialect: Dialect) -> list[str]:
-    names = inspector.get_schema_names()
-    if dialect.name == "postgresql":
+def _user_schemas(connection: sa.Connection, inspector: sa.Inspector) -> list[str]:
+    """PostgreSQL: the schemas that are not its own and that the user may use (the tables of the
+    others could be listed but not read); elsewhere the URL's database."""
+    if connection.dialect.name == "postgresql":
+        names = connection.scalars(sa.text(
+            "SELECT nspname FROM pg_namespace WHERE has_schema_privilege(oid, 'USAGE') ORDER BY nspname"
+        ))
         return [n for n in names if not n.startswith("pg_") and n not in _SYSTEM_SCHEMAS]
-    return [inspector.default_schema_name] if inspector.default_schema_name else names[:1]
+    default = inspector.default_schema_name
+    return [default] if default else inspector.get_schema_names()[:1]
 
 
 def _postgres_setup(connection: sa.Connection, default: str | None) -> tuple[list[str], set[tuple[str, str]]]:
@@ -149,7 +155,7 @@ def read_database(connection: sa.Connection, schemas: Sequence[str] | None = Non
     dialect = connection.dialect
     inspector = sa.inspect(connection)
     default = inspector.default_schema_name
-    available = _user_schemas(inspector, dialect)
+    available = _user_schemas(connection, inspector)
     if schemas:
         existing = set(inspector.get_schema_names())
         unknown = [s for s in schemas if s not in existing or (dialect.name == "postgresql" and s not in available)]
