@@ -31,7 +31,9 @@ database URLs (driver extras: pip install 'sqladmin-tui[postgres,mysql,async]'):
 models:
   --models myapp.models   imports the module and registers every SQLModel table model in it,
                           and every ModelAdmin subclass (options: column_list, label, ...).
-  without --models        the database's tables are reflected and shown as they are.
+  without --models        the database's tables and views are reflected and shown as they are
+                          (views and tables without a primary key read-only); --schema NAME
+                          (repeatable) narrows them to some schemas.
 
 keys:
   enter open · n new · e edit · d delete · / search · s sort · f filter · r refresh
@@ -73,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="import MODULE and register its SQLModel table models and ModelAdmin classes",
     )
     parser.add_argument(
+        "--schema",
+        action="append",
+        metavar="NAME",
+        dest="schemas",
+        help="show only the tables of schema NAME (repeatable; on MySQL/MariaDB a schema is a database). "
+        "Without it, PostgreSQL shows every user schema, other databases the URL's own",
+    )
+    parser.add_argument(
         "--read-only",
         action="store_true",
         help="refuse every write (in the app, and in the database session where the database allows)",
@@ -99,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.url or os.environ.get("DATABASE_URL") or None
     if url is None and args.models:
         parser.error("--models needs a DATABASE_URL (without one, the demo opens with its own models)")
+    if args.schemas and (url is None or args.models):
+        parser.error("--schema narrows the reflected tables: it needs a DATABASE_URL and no --models")
     if url is not None and args.reset_demo:
         parser.error("--reset-demo only applies to the embedded demo (no DATABASE_URL)")
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
@@ -125,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui_admin.ui.app import AdminApp
 
     options = {} if args.lock_timeout is None else {"lock_timeout": args.lock_timeout}
-    app = AdminApp(url, registry, read_only=args.read_only, title=title, **options)
+    app = AdminApp(url, registry, read_only=args.read_only, title=title, schemas=args.schemas, **options)
     app.run()
     if app.startup_error:
         print(f"sqladmin-tui: error: {app.startup_error}", file=sys.stderr)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import pytest
 import sqlalchemy as sa
 
+from tests.core.raw_ddl import backend, run_ddl  # noqa: F401  (fixtures: schemas made by raw DDL)
 from tui_admin.core.registry import Registry
 from tui_admin.core.store import Store
 

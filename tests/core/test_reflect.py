@@ -22,7 +22,7 @@ from .helpers import rows
 
 def _rt_schema() -> sa.MetaData:
     """A self-reference (category → parent category), a table referring to another twice (a match's
-    home and away teams), and a table without a primary key."""
+    home and away teams), and a table without a primary key (read-only)."""
     md = sa.MetaData()
     sa.Table("rt_team", md, sa.Column("id", sa.Integer, primary_key=True),
              sa.Column("name", sa.String(40), nullable=False))
@@ -83,12 +83,14 @@ def _relations(store: Store, table: str) -> dict[str, tuple[Direction, str]]:
 # -- what is reflected ----------------------------------------------------------------------
 
 
-async def test_reflected_tables_are_named_by_table_and_keyless_ones_skipped(reflected: Store) -> None:
+async def test_reflected_tables_are_named_by_table_and_keyless_ones_read_only(reflected: Store) -> None:
+    # Issue 8 §5: a table without a primary key is listed, read-only with the reason (it used to be
+    # left out, as "rt_nopk: no primary key" in skipped_tables).
     names = {a.info.name for a in reflected.registry}
-    assert {"hero", "team", "heroteamlink", "rt_team", "rt_category", "rt_match"} <= names
-    assert "rt_nopk" not in names
-    assert "rt_nopk: no primary key" in reflected.skipped_tables
-    mapped = ("hero", "team", "rt_team", "rt_category", "rt_match")
+    assert {"hero", "team", "heroteamlink", "rt_team", "rt_category", "rt_match", "rt_nopk"} <= names
+    assert reflected.admin("rt_nopk").info.read_only == "no primary key"
+    assert reflected.admin("hero").info.read_only is None
+    mapped = ("hero", "team", "rt_team", "rt_category", "rt_match", "rt_nopk")
     assert not any(s.startswith(mapped) for s in reflected.skipped_tables)
 
 

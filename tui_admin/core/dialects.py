@@ -123,7 +123,7 @@ class Backend:
 
     def cursor_value(self, col: ColumnInfo, value: Any) -> sa.ColumnElement[Any]:
         """`value`, as the database returned it for `col`, bound for comparing with the column."""
-        if col.kind is Kind.OTHER:
+        if col.kind is Kind.OTHER or col.column.type._isnull:
             return raw_param(value)  # a type SQLAlchemy cannot name: the driver's own value
         if isinstance(col.column.type, AsText):
             # Read as text: cast the text (as text, which asyncpg binds from a str) back.

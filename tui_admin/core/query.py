@@ -96,8 +96,8 @@ def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
         col = info.columns[key.field]
         result.append(OrderColumn(key.field, col, key.descending, col.nullable))
     pk_desc = result[-1].descending if result else bool(query.sort and query.sort[0].descending)
-    for name in info.primary_key:
-        result.append(OrderColumn(name, info.columns[name], pk_desc, False))
+    for name in info.primary_key:  # nullable only in the key of a keyless table's rows (see reflect)
+        result.append(OrderColumn(name, info.columns[name], pk_desc, info.columns[name].nullable))
     return result
 
 

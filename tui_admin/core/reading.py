@@ -109,7 +109,8 @@ class Reader:
 
     def processors(self, result: sa.CursorResult[Any], offset: int = 0) -> list[Any]:
         """The result processors of the columns, for the driver's type codes of this result (some
-        dialects pick the conversion from the code, e.g. PostgreSQL numeric sent as float)."""
+        dialects pick the conversion from the code, e.g. PostgreSQL numeric sent as float). Asked
+        before the rows are read: a result that has been read to its end has no cursor left."""
         description = result.cursor.description if result.cursor is not None else None
         codes = [d[1] for d in description[offset: offset + len(self.keys)]] if description else [None] * len(
             self.keys)

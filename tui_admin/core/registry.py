@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from tui_admin.core.introspect import SORTABLE, ModelInfo, introspect, is_link_table
+from tui_admin.core.introspect import SORTABLE, SOURCE_ATTR, ModelInfo, introspect, is_link_table
 
 
 class ConfigError(Exception):
@@ -56,8 +56,13 @@ class ModelAdmin:
         self.info = info
 
     @property
+    def shown_columns(self) -> list[str]:
+        """Every column but the hidden numbering of a keyless table's rows."""
+        return [n for n, c in self.info.columns.items() if not c.hidden]
+
+    @property
     def list_columns(self) -> list[str]:
-        return list(self.column_list or self.info.columns)
+        return list(self.column_list or self.shown_columns)
 
     @property
     def searchable(self) -> list[str]:
@@ -68,8 +73,13 @@ class ModelAdmin:
     @property
     def sortable(self) -> list[str]:
         """The allowed sorts, of columns whose type has an order a page cursor can follow."""
-        names = self.column_sortable_list or self.info.columns
+        names = self.column_sortable_list or self.shown_columns
         return [n for n in names if n in self.info.columns and self.info.columns[n].kind in SORTABLE]
+
+    @property
+    def writable(self) -> bool:
+        """False for a view or a table without a primary key (`info.read_only` says which)."""
+        return self.info.read_only is None
 
     def check(self) -> None:
         """Raise `ConfigError` naming the first option that refers to something the model lacks."""
@@ -104,7 +114,11 @@ def _link_models(models: list[type]) -> list[type]:
 
 
 def _is_table_model(obj: object) -> bool:
-    return inspect.isclass(obj) and isinstance(getattr(obj, "__table__", None), sa.Table)
+    """A class mapped to a table (or, reflected, to a numbering of a view's rows: see `reflect`)."""
+    table = getattr(obj, SOURCE_ATTR, None)
+    if table is None:
+        table = getattr(obj, "__table__", None)
+    return inspect.isclass(obj) and isinstance(table, sa.Table)
 
 
 class Registry:
@@ -144,7 +158,9 @@ class Registry:
             admin = admin_cls(info)
             admin.check()
             self._admins[name] = admin
-        self._by_table = {a.info.table_name: a for a in self._admins.values()}
+        # By `table_key` (`schema.name` outside the default schema): what foreign keys and
+        # relations name, so that two schemas' tables of one name never stand for each other.
+        self._by_table = {a.info.table_key: a for a in self._admins.values()}
         self._by_model = {a.info.model: a for a in self._admins.values()}
 
     @classmethod
@@ -180,4 +196,6 @@ class Registry:
         return self._by_model[model]
 
     def for_table(self, table: str) -> ModelAdmin | None:
+        """The model of a table, by its `table_key` (as `ForeignKeyInfo.table` and
+        `RelationInfo.target_table` name it)."""
         return self._by_table.get(table)

@@ -115,7 +115,7 @@ def candidates_select(
 def via_condition(parent: ModelInfo, via: Via, target: ModelInfo) -> sa.ColumnElement[bool]:
     """Filter a list of `target` rows to those related to one parent record."""
     rel = parent.relationships.get(via.relation)
-    if rel is None or rel.target_table != target.table_name:
+    if rel is None or rel.target_table != target.table_key:
         raise ConfigError(f"{parent.name} has no relation {via.relation!r} to {target.name}")
     keys = [key for key, _ in rel.parent_pairs]
     if set(keys) != set(parent.primary_key):

@@ -60,6 +60,28 @@ class Schemas:
     update: type[BaseModel]
     create_is_users: bool
     update_is_users: bool
+    #: Required columns that the user's Create schema lacks (an API's `ItemCreate` without
+    #: `owner_id`): `create` is the user's schema with them added, checked by the table model's own
+    #: rules, so that the form can build a row.
+    create_added: tuple[str, ...] = ()
+    #: Fields the user's Create schema requires that are no column (`password`, which the API
+    #: hashes into `hashed_password`): they could not be written, so they are not asked.
+    create_ignored: tuple[str, ...] = ()
+
+    @property
+    def notice(self) -> str | None:
+        """What a create form says at its start when the user's schema could not build a row."""
+        if not (self.create_added or self.create_ignored):
+            return None
+        name = self.create.__name__
+        parts = []
+        if self.create_added:
+            parts.append(f"{name} lacks {', '.join(self.create_added)}, which the table requires: "
+                         "asked here too, checked by the table's own rules")
+        if self.create_ignored:
+            parts.append(f"{name}'s {', '.join(self.create_ignored)} is not a column of the table and cannot "
+                         "be written here: not asked")
+        return "; ".join(parts) + "."
 
 
 def _pydantic_constraints(info: ModelInfo, name: str) -> tuple[Any, list[Any]] | None:
@@ -113,10 +135,11 @@ def _schema_field(annotation: Any, metadata: list[Any], *, required: bool) -> tu
 def editable_columns(admin: ModelAdmin, mode: Mode) -> list[ColumnInfo]:
     """The columns a form shows, in order: `form_columns` when given; never a generated key on
     create, never a key on update (changing a key is a delete + insert, not an edit), never the
-    version column (the Store keeps it)."""
+    version column (the Store keeps it), never a column the database computes (`GENERATED ALWAYS`:
+    it refuses any value for it)."""
     info = admin.info
     names = [n for n in admin.form_columns or info.columns if n != info.version_column]
-    cols = [info.columns[n] for n in names]
+    cols = [c for c in (info.columns[n] for n in names) if not c.generated]
     if mode is Mode.CREATE:
         return [c for c in cols if not c.autoincrement and c.kind not in NOT_EDITABLE]
     return [c for c in cols if not c.primary_key and c.kind not in NOT_EDITABLE]
@@ -144,14 +167,38 @@ def _conventional(info: ModelInfo, suffix: str) -> type[BaseModel] | None:
     return None
 
 
+def _completed(admin: ModelAdmin, schema: type[BaseModel]) -> tuple[type[BaseModel], tuple[str, ...], tuple[str, ...]]:
+    """The user's Create schema, made able to build a row: a subclass (its validators kept) with
+    the required columns it lacks, typed and constrained as the table model says, and its required
+    fields that are no column made optional. Returns (schema, columns added, fields ignored)."""
+    info = admin.info
+    added = tuple(c.name for c in editable_columns(admin, Mode.CREATE)
+                  if c.required and c.name not in schema.model_fields)
+    ignored = tuple(n for n, f in schema.model_fields.items() if f.is_required() and n not in info.columns)
+    if not added and not ignored:
+        return schema, (), ()
+    fields: dict[str, Any] = {n: (Optional[schema.model_fields[n].annotation], None) for n in ignored}  # noqa: UP045
+    for name in added:
+        annotation, metadata = _annotation(info, info.columns[name])
+        fields[name] = _schema_field(annotation, metadata, required=True)
+    completed = create_model(schema.__name__, __base__=schema, __module__=schema.__module__, **fields)
+    return completed, added, ignored
+
+
 def find_schemas(admin: ModelAdmin) -> Schemas:
     create = admin.create_schema or _conventional(admin.info, "Create")
     update = admin.update_schema or _conventional(admin.info, "Update")
+    added: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    if create is not None:
+        create, added, ignored = _completed(admin, create)
     return Schemas(
         create=create or derive_schema(admin, Mode.CREATE),
         update=update or derive_schema(admin, Mode.UPDATE),
         create_is_users=create is not None,
         update_is_users=update is not None,
+        create_added=added,
+        create_ignored=ignored,
     )
 
 
@@ -181,10 +228,14 @@ def to_form_value(col: ColumnInfo, value: Any) -> Any:
     return str(value)
 
 
-def _preprocess(col: ColumnInfo, raw: Any) -> tuple[bool, Any]:
+def _preprocess(col: ColumnInfo, raw: Any, mode: Mode) -> tuple[bool, Any]:
     """(present, value): empty input means NULL on a nullable column and "use the default" on a
-    NOT NULL one that has a default. JSON text is parsed here (pydantic would keep it a string)."""
+    NOT NULL one that has a default; on create, a column the database fills (`DEFAULT now()`, a
+    sequence) left empty is left out of the INSERT, so that its default applies. JSON text is
+    parsed here (pydantic would keep it a string)."""
     if (isinstance(raw, str) and raw == "") or raw is None:
+        if mode is Mode.CREATE and col.server_default:
+            return False, None
         if col.nullable:
             return True, None
         if col.has_default or col.autoincrement:
@@ -238,7 +289,7 @@ def parse_form(
         if original is not None and value == to_form_value(col, original.get(col.name)):
             continue  # unchanged: not sent, so not written
         try:
-            present, value = _preprocess(col, value)
+            present, value = _preprocess(col, value, mode)
         except ValueError as exc:
             errors[col.name] = str(exc)
             continue

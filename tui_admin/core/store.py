@@ -10,7 +10,6 @@ relationship the screen did not ask for raises instead of costing a hidden query
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import Backend, backend, raw_param
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, mask, parse
-from tui_admin.core.errors import ConflictError, NotFoundError, WriteError, explain
+from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError, explain
 from tui_admin.core.introspect import (
     ColumnInfo,
     ForeignKeyInfo,
@@ -29,11 +28,12 @@ from tui_admin.core.introspect import (
     RelationInfo,
     column_info,
     format_pk,
+    table_key,
 )
 from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select, search_condition
 from tui_admin.core.querylog import QueryLog
 from tui_admin.core.reading import Reader, Unreadable, same_value
-from tui_admin.core.reflect import map_tables
+from tui_admin.core.reflect import map_tables, read_database
 from tui_admin.core.registry import ModelAdmin, Registry
 from tui_admin.core.related import (
     candidates_select,
@@ -55,10 +55,19 @@ T = TypeVar("T")
 def _pk_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
     if len(pk) != len(info.primary_key):
         raise NotFoundError(f"{info.name}: a key has {len(info.primary_key)} part(s), got {len(pk)}")
+    # The key of a keyless table's row is its columns (and a number): any of them may be NULL.
     return sa.and_(*(
-        info.columns[n].column == (raw_param(v.raw) if isinstance(v, Unreadable) else v)
+        info.columns[n].column.is_(None) if v is None
+        else info.columns[n].column == (raw_param(v.raw) if isinstance(v, Unreadable) else v)
         for n, v in zip(info.primary_key, pk, strict=True)
     ))
+
+
+def _refuse_read_only(info: ModelInfo) -> None:
+    """A view or a table without a primary key is shown, never written: none of its rows can be
+    told apart by a key, so an UPDATE or DELETE could reach rows other than the one shown."""
+    if info.read_only is not None:
+        raise ReadOnlyError(f"{info.name} is read-only ({info.read_only}): nothing can be written to it")
 
 
 def _landed_as_written(col: ColumnInfo, stored: Any, written: Any) -> bool:
@@ -169,21 +178,15 @@ class Store:
         """Fail now, with the driver's reason, if the database cannot be reached."""
         await self._run("connect", lambda s: s.execute(sa.select(1)).all())
 
-    async def reflect(self) -> Registry:
-        """Build the registry from the database's own tables (no models given)."""
-
-        def load(session: Session) -> sa.MetaData:
-            metadata = sa.MetaData()
-            with warnings.catch_warnings():
-                # A type SQLAlchemy does not know (xml, point…) is reflected as NullType: shown
-                # as the driver gives it, never edited, sorted or filtered (`Kind.OTHER`).
-                warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
-                metadata.reflect(session.connection())
-            return metadata
-
-        metadata = await self._run("reflect", load)
-        reflected = map_tables(metadata)
-        self.skipped_tables = reflected.skipped
+    async def reflect(self, schemas: Sequence[str] | None = None) -> Registry:
+        """Build the registry from the database's own tables and views (no models given): on
+        PostgreSQL those of every user schema, elsewhere those of the URL's database; `schemas`
+        narrows it to the schemas named (on MySQL/MariaDB a schema is a database). Views and tables
+        without a primary key are read-only (`ModelInfo.read_only` says why)."""
+        found = await self._run("reflect", lambda s: read_database(s.connection(), schemas))
+        reflected = map_tables(found.metadata, self.dialect, tables=found.tables, views=found.views,
+                               search_path=found.search_path, default_schema=found.default_schema)
+        self.skipped_tables = found.skipped + reflected.skipped
         self._registry = Registry(reflected.models, names=reflected.names)
         return self._registry
 
@@ -193,7 +196,8 @@ class Store:
 
         def run(session: Session) -> dict[str, int]:
             return {
-                a.info.name: session.scalar(sa.select(sa.func.count()).select_from(a.info.table)) or 0
+                # the table itself, not a keyless table's numbering of its rows (see reflect)
+                a.info.name: session.scalar(sa.select(sa.func.count()).select_from(a.info.source)) or 0
                 for a in admins
             }
 
@@ -208,10 +212,16 @@ class Store:
         admin = self.admin(query.model)
         if self.dialect.name != "postgresql" or query.search.strip() or query.filters or query.via:
             return None
-        table = admin.info.table
-        name = f"{table.schema}.{table.name}" if table.schema else table.name
-        stmt = sa.text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)")
-        value = await self._run(f"estimate {admin.info.name}", lambda s: s.scalar(stmt, {"name": name}))
+        source = admin.info.source
+        # By name and schema, not `to_regclass(text)`: that would parse the name as SQL, folding
+        # `Mixed` to `mixed` (another table's figure) and refusing a name with a space.
+        stmt = sa.text(
+            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = :name AND n.nspname = coalesce(:schema, current_schema()) "
+            "AND c.relkind IN ('r', 'p', 'm')"
+        )
+        params = {"name": source.name, "schema": source.schema}
+        value = await self._run(f"estimate {admin.info.name}", lambda s: s.scalar(stmt, params))
         return int(value) if value is not None and value >= 0 else None
 
     async def count(self, query: ListQuery) -> int:
@@ -342,6 +352,7 @@ class Store:
     async def create(self, name: str, values: dict[str, Any]) -> tuple[Any, ...]:
         """Insert a record from validated values; return its primary key."""
         info = self.admin(name).info
+        _refuse_read_only(info)
         self._check_values(info, values)
 
         def run(session: Session) -> tuple[Any, ...]:
@@ -368,6 +379,7 @@ class Store:
         in SQL would bind the original in SQLAlchemy's own format. A model with a version column
         (`version_id_col`) is guarded by that column alone, which moves on by one."""
         info = self.admin(name).info
+        _refuse_read_only(info)
         if not changes:
             return
         self._check_values(info, changes)
@@ -412,12 +424,14 @@ class Store:
 
     async def delete_preview(self, name: str, pk: Sequence[Any]) -> DeletePlan:
         info = self.admin(name).info
+        _refuse_read_only(info)
         return await self._run(f"delete preview {info.name}", lambda s: self._plan_delete(s, info, pk))
 
     async def delete(self, name: str, pk: Sequence[Any]) -> DeletePlan:
         """Delete the record and its rows in link tables (memberships), in one transaction, as
         `delete_preview` describes it. Refused, with the reason, while other records refer to it."""
         info = self.admin(name).info
+        _refuse_read_only(info)
 
         def run(session: Session) -> DeletePlan:
             plan = self._plan_delete(session, info, pk)
@@ -507,19 +521,24 @@ class Store:
             _pk_condition(info, pk))
 
         def run(session: Session) -> Detail:
-            result = session.execute(stmt)
+            result: Any = session.execute(stmt)
+            # The driver's type codes are read before the row: a result closes once it is read.
+            offsets = [len(reader.columns)]
+            for *_, treader, _ in joined:
+                offsets.append(offsets[-1] + len(treader.columns))
+            processors = [reader.processors(result), *(
+                j[3].processors(result, offset) for j, offset in zip(joined, offsets, strict=False))]
             row = result.first()
             if row is None:
                 raise NotFoundError(f"{info.name} #{format_pk(tuple(pk))} no longer exists")
-            obj, stored = reader.build(row[: len(reader.columns)], reader.processors(result))  # type: ignore[arg-type]
+            obj, stored = reader.build(row[: len(reader.columns)], processors[0])
             labels: Labels = {}
-            offset = len(reader.columns)
-            for field, _key, tinfo, treader, _ in joined:
+            for (field, _key, tinfo, treader, _), offset, process in zip(joined, offsets, processors[1:],
+                                                                          strict=False):
                 cells = row[offset: offset + len(treader.columns)]
                 if any(cells[treader.keys.index(k)] is not None for k in tinfo.primary_key):
-                    target, _ = treader.build(cells, treader.processors(result, offset))  # type: ignore[arg-type]
+                    target, _ = treader.build(cells, process)
                     labels[field] = {getattr(obj, field): tinfo.label(target)}
-                offset += len(treader.columns)
             related: dict[str, RelatedPage] = {}
             if relations:
                 targets = [self.registry.for_table(r.target_table).info for r in relations]  # type: ignore[union-attr]
@@ -574,13 +593,16 @@ class Store:
         changed ones (only if they still hold what was loaded), insert the added ones. If any
         statement fails or finds its row gone, nothing is applied and the error says which link."""
         info = self.admin(name).info
+        _refuse_read_only(info)
         rel = info.relationships[relation]
         table = link_table(rel)
         target = self.registry.for_table(rel.target_table)
         assert target is not None
         pk_values = dict(zip(info.primary_key, pk, strict=True))
         parent = {col: pk_values[key] for key, col in rel.parent_pairs}
-        link_info = self.registry.for_table(table.name)
+        link_info = self.registry.for_table(table_key(table))
+        if link_info is not None:
+            _refuse_read_only(link_info.info)
         link_columns = (
             link_info.info.columns if link_info is not None
             else {c.name: column_info(c.name, c) for c in table.columns}

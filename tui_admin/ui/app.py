@@ -39,12 +39,14 @@ class AdminApp(App[None]):
         read_only: bool = False,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         title: str | None = None,
+        schemas: Sequence[str] | None = None,
     ) -> None:
         """`lock_timeout`: seconds a save waits for another transaction's lock before it gives up."""
         super().__init__()
         self.url = url
         self.read_only = read_only
         self.lock_timeout = lock_timeout
+        self.schemas = schemas  # the schemas reflected, when no models are given (all when None)
         self._models = models
         self.store: Store | None = None
         #: Why the database could not be opened (the app then exits with a non-zero code).
@@ -73,7 +75,7 @@ class AdminApp(App[None]):
             store = Store(self.url, registry, read_only=self.read_only, lock_timeout=self.lock_timeout)
             await store.ping()
             if registry is None:
-                await store.reflect()
+                await store.reflect(self.schemas)
         except (ConfigError, EngineError) as exc:
             self._fail(str(exc), 2)
             return

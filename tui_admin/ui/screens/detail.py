@@ -79,7 +79,7 @@ class DetailScreen(AdminScreen):
             self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        writable = not self.store.read_only
+        writable = not self.store.read_only and self.admin.writable
         return {
             "edit": writable and self.admin.can_edit,
             "delete": writable and self.admin.can_delete,
@@ -99,6 +99,8 @@ class DetailScreen(AdminScreen):
         row = table.cursor_row
         table.clear()
         for col in info.columns.values():
+            if col.hidden:
+                continue
             value = getattr(obj, col.name)
             text = display(col, value, None)
             label = labels.get(col.name, {}).get(value)
@@ -118,7 +120,8 @@ class DetailScreen(AdminScreen):
                 more = Text(f"  … {page.total - len(page.rows):,} more (enter: list all)", style="dim")
                 table.add_row("", more, "", key=f"rel-more:{name}")
         table.move_cursor(row=row, animate=False)
-        self.query_one("#detail-title", Static).update(f"{self.model} · {info.label(obj)}")
+        read_only = f" · read-only: {info.read_only}" if info.read_only else ""
+        self.query_one("#detail-title", Static).update(f"{self.model} · {info.label(obj)}{read_only}")
         self.admin_app.rendered("detail")
 
     def _cursor_key(self) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,6 +74,8 @@ class FormScreen(AdminScreen):
         else:
             title = f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
         yield Static(title, id="form-title", classes="screen-title")
+        if self.mode is Mode.CREATE and self.schemas.notice:
+            yield Static(Text(self.schemas.notice), id="form-notice")
         yield Static("", id="form-error", classes="error hidden")
         values = self.original or {c.name: c.default for c in self.columns}
         labels = self.record.labels if self.record else {}

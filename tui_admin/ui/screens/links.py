@@ -145,6 +145,9 @@ class LinksScreen(AdminScreen):
         style = {"+": "green", "−": "red strike", "~": "yellow"}.get(mark, "")
         cells: list[Any] = [Text(mark, style=style), Text(self.target.info.label(obj), style=style)]
         for name in self.extras:
+            if name not in values:  # a new link's column left to the database's default
+                cells.append(Text("(default)", style=f"{style} dim".strip()))
+                continue
             text = display(self.link.info.columns[name], values.get(name)) or "∅"
             cells.append(Text(text, style=style))
         table.add_row(*cells, key=format_pk(pk))
@@ -165,11 +168,14 @@ class LinksScreen(AdminScreen):
             return
         obj = self.candidates.pop(index)
         pk = self._pk(obj)
-        defaults = {n: self.link.info.columns[n].default for n in self.extras}
+        # Only Python-side defaults are filled in: a column the database fills (`DEFAULT 1`,
+        # `now()`) is left out of the INSERT unless it is edited, never sent as NULL.
+        columns = self.link.info.columns
+        defaults = {n: columns[n].default for n in self.extras if columns[n].default is not None}
         self.added[pk] = RelatedRow(obj, defaults)
         self.query_one("#candidates", DataTable).remove_row(event.row_key)
         self.render_links()
-        missing = [n for n in self.extras if self.link.info.columns[n].required and defaults[n] is None]
+        missing = [n for n in self.extras if columns[n].required and defaults.get(n) is None]
         if missing:
             self._edit(pk)
 
@@ -236,7 +242,8 @@ class LinksScreen(AdminScreen):
             self.render_links()
 
         label = self.target.info.label((self.added.get(pk) or self.current[pk]).obj)
-        self.app.push_screen(LinkFormScreen(self.link, self.extras, values, title=f"Link to {label}"), done)
+        editable = [n for n in self.extras if not self.link.info.columns[n].generated]  # never GENERATED ALWAYS
+        self.app.push_screen(LinkFormScreen(self.link, editable, values, title=f"Link to {label}"), done)
 
     def action_save(self) -> None:
         if self.is_dirty:

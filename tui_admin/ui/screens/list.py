@@ -92,7 +92,7 @@ class ListScreen(AdminScreen):
             self.load("reload")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        writable = not self.store.read_only
+        writable = not self.store.read_only and self.admin.writable
         rules = {
             "new": writable and self.admin.can_create,
             "edit": writable and self.admin.can_edit,
@@ -198,13 +198,17 @@ class ListScreen(AdminScreen):
         elif self.window.rows or self.window.more_after:
             parts.append("counting…")
         sort = q.sort[0] if q.sort else None
-        parts.append(f"sorted by {sort.field if sort else ', '.join(self.admin.info.primary_key)} "
+        info = self.admin.info
+        key = ", ".join(n for n in info.primary_key if not info.columns[n].hidden) or "row order"
+        parts.append(f"sorted by {sort.field if sort else key} "
                      f"{'↓' if sort and sort.descending else '↑'}")
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
         for name, value in q.filters:
             value = value.value if isinstance(value, Stored) else value
             parts.append(f"{name} = {'NULL' if value is None else value}")
+        if self.admin.info.read_only:
+            parts.append(f"read-only: {self.admin.info.read_only}")
         self.query_one("#list-title", Static).update(" · ".join(parts))
 
     def _set_query(self, query: ListQuery) -> None:

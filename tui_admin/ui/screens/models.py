@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,11 +35,11 @@ class ModelsScreen(AdminScreen):
         registry = self.store.registry
         for admin in registry:
             info = admin.info
-            kind = " (link)" if info.is_link else ""
-            table.add_row(info.name, info.table_name + kind, "…", key=info.name)
+            kind = " (link)" if info.is_link else f" (read-only: {info.read_only})" if info.read_only else ""
+            table.add_row(Text(info.name), Text(info.table_key + kind), "…", key=info.name)
         skipped = getattr(self.store, "skipped_tables", [])
         note = f" · not shown: {'; '.join(skipped)}" if skipped else ""
-        self.query_one("#models-title", Static).update(f"{len(registry)} models{note}")
+        self.query_one("#models-title", Static).update(Text(f"{len(registry)} models{note}"))
         table.focus()
         self.load_counts()
 
