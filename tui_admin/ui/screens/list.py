@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from tui_admin.core.format import display
+from tui_admin.core.format import display, lookup, visible
 from tui_admin.core.query import ListQuery, cursor_of
 from tui_admin.core.store import Labels, Page
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
@@ -63,9 +64,9 @@ class ListScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(self.model, id="list-title", classes="screen-title")
+        yield Static(plain(self.model), id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
-        yield SearchBox(placeholder=f"search {fields}  (^prefix  =exact)", id="search", classes="hidden")
+        yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
         table = RecordTable(id="records")
         for name in self.columns:
             table.add_column(name, key=name)
@@ -199,10 +200,10 @@ class ListScreen(AdminScreen):
             if rel is None:
                 text = display(info.columns[name], getattr(obj, name), self.labels.get(name))
             elif rel.to_many:
-                text = f"{self.counts.get(name, {}).get(info.pk_of(obj), 0):,}"
+                text = f"{lookup(self.counts.get(name), info.pk_of(obj)) or 0:,}"
             else:
                 fk = rel.local_columns[0]
-                text = self.labels.get(fk, {}).get(getattr(obj, fk))
+                text = lookup(self.labels.get(fk), getattr(obj, fk))
             cells.append(text)
         return cells
 
@@ -223,8 +224,10 @@ class ListScreen(AdminScreen):
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
         for name, value in q.filters:
-            parts.append(f"{name} = {'NULL' if value is None else value}")
-        self.query_one("#list-title", Static).update(" · ".join(parts))
+            col = self.admin.info.columns.get(name)
+            shown = display(col, value) if col is not None else str(value)
+            parts.append(f"{name} = {'NULL' if shown is None else shown}")
+        self.query_one("#list-title", Static).update(plain(" · ".join(parts)))
 
     def _set_query(self, query: ListQuery) -> None:
         self.query_state = query
@@ -342,9 +345,9 @@ class ListScreen(AdminScreen):
         self.load("reload")
 
     def action_back(self) -> None:
-        box = self.query_one("#search", Input)
+        box = self.query_one("#search", SearchBox)
         if box.has_focus or box.value:
-            box.value = ""
+            box.set_exact_value("")
             box.add_class("hidden")
             self._apply_search("")
             self.query_one(RecordTable).focus()
