@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from tui_admin.core.format import escape_controls, has_controls, unescape_controls
 
-ESCAPED_HINT = r"control characters escaped · \\ = backslash"
+ESCAPED_HINT = r"escaped, \\ = backslash"
 
 
 class TextInput(Input):
