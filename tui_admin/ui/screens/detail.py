@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from tui_admin.core.format import display, lookup
-from tui_admin.core.introspect import Direction, RelationInfo, format_pk
+from tui_admin.core.introspect import ColumnInfo, Direction, RelationInfo, format_pk
 from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
@@ -34,6 +34,12 @@ def relation_heading(rel: RelationInfo, total: int) -> tuple[Text, Text]:
     kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
     keys = "enter: list all" + (" · l: edit links" if rel.direction is Direction.MANY_TO_MANY else "")
     return plain(f"▾ {rel.name}", style="bold"), plain(f"{total:,} {rel.target_table} · {kind}  ({keys})")
+
+
+def _shown(col: ColumnInfo | None, value: Any) -> str:
+    """A link row's own value (a role, a quantity) as the list would show it; ∅ for NULL."""
+    text = display(col, value) if col is not None else str(value)
+    return "∅" if text is None else text
 
 
 class DetailScreen(AdminScreen):
@@ -115,8 +121,7 @@ class DetailScreen(AdminScreen):
             link_columns = link.info.columns if link is not None else {}
             table.add_row(*relation_heading(rel, page.total), "", key=f"rel:{name}")
             for i, item in enumerate(page.rows):
-                extra = "  ".join(f"{k}: {display(link_columns[k], v) if k in link_columns else v}"
-                                  for k, v in item.link.items())
+                extra = "  ".join(f"{k}: {_shown(link_columns.get(k), v)}" for k, v in item.link.items())
                 table.add_row("", plain(f"  {target.info.label(item.obj)}"), plain(extra), key=f"item:{name}:{i}")
             if page.has_more:
                 more = Text(f"  … {page.total - len(page.rows):,} more (enter: list all)", style="dim")
