@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +56,29 @@ async def settle(pilot: Pilot[Any], until: Callable[[], bool] | None = None, wha
             return
         await pilot.pause(0.02)
     raise AssertionError(f"the app never reached {what}; screen: {type(app.screen).__name__}")
+
+
+def _screen_segments(app: Any) -> list[list[Any]]:
+    """The segments of each line of the screen as the terminal would be sent them (dialogs drawn
+    over the screens below, notifications included): what `export_screenshot` renders."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return [[seg for strip in line for seg in strip if not seg.control] for line in update.strips]
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The text of each line of the screen, as a person sees it."""
+    return ["".join(seg.text for seg in line) for line in _screen_segments(app)]
+
+
+def screen_text(app: Any) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def raw_controls(app: Any) -> list[str]:
+    """Control characters (and lone surrogates) in the text sent to the terminal: an escape sequence
+    from the data would be obeyed by the terminal, a carriage return would overwrite the line."""
+    return [ch for line in _screen_segments(app) for seg in line for ch in seg.text
+            if unicodedata.category(ch) in ("Cc", "Cs")]
 
 
 def cell_text(value: Any) -> str:
@@ -186,11 +210,14 @@ def footer_actions(screen: Any) -> set[str]:
 
 def field_errors(form: Any) -> dict[str, str]:
     """The errors shown beside a form's fields, by field name."""
+    from tui_admin.ui.widgets.fields import error_id
+
+    names = {error_id(c.name): c.name for c in getattr(form, "columns", [])}  # ids of any column name
     shown = {}
     for widget in form.query(".field-error").results(Static):
         text = static_text(widget)
         if text:
-            shown[str(widget.id).removeprefix("error-")] = text
+            shown[names.get(str(widget.id), str(widget.id).removeprefix("error-"))] = text
     return shown
 
 

@@ -5,8 +5,21 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tests.ui.helpers import SIZE, cursor_values, detail_ready, dump, footer_actions, open_model, press, start
+from textual.widgets import DataTable
+
+from tests.ui.helpers import (
+    SIZE,
+    cursor_values,
+    detail_ready,
+    dump,
+    footer_actions,
+    open_model,
+    press,
+    screen_text,
+    start,
+)
 from tui_admin.ui.app import AdminApp
+from tui_admin.ui.screens.detail import DetailScreen
 from tui_admin.ui.screens.list import ListScreen
 
 WRITES = {"new", "edit", "delete"}
@@ -57,5 +70,29 @@ async def test_read_only_list_and_detail_refuse_writes(make_app, demo_db: str) -
         for key in ("e", "d"):
             await press(pilot, key)
             assert app.screen is detail, f"{key} must do nothing in a read-only detail"
+    assert dump(demo_db) == before
+    assert file_digest(demo_db) == digest
+
+
+async def test_read_only_detail_opens_no_links_editor_on_a_many_to_many(make_app, demo_db: str) -> None:  # type: ignore[no-untyped-def]
+    """`l` on Preventers' members (a many-to-many with a `role`) opens nothing; the keys of the links
+    editor (remove, edit a link, save) then do nothing either, and nothing is written."""
+    before, digest = dump(demo_db), file_digest(demo_db)
+    app: AdminApp = make_app(demo_db, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await open_model(pilot, "Team")
+        await press(pilot, "enter", until=lambda: detail_ready(app), what="Preventers' detail")
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        fields = detail.query_one("#fields", DataTable)
+        row = fields.get_row_index("rel:members")
+        await press(pilot, *["down"] * (row - fields.cursor_row), until=lambda: fields.cursor_row == row)
+        assert "l: edit links" in screen_text(app)  # the relation is a many-to-many: l would apply
+        assert not detail.check_action("links", ())
+        assert "links" not in footer_actions(detail)
+        for key in ("l", "x", "delete", "e", "ctrl+s"):
+            await press(pilot, key)
+            assert app.screen is detail, f"{key} must open nothing in a read-only detail"
     assert dump(demo_db) == before
     assert file_digest(demo_db) == digest

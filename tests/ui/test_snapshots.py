@@ -9,12 +9,15 @@ no snapshot is taken mid-load (the plugin's own `press` does not wait for worker
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.ui.helpers import SIZE, detail_ready, form_ready, open_model, press, start
+from tests.ui.hostile import database
 from tui_admin.ui.app import AdminApp
 from tui_admin.ui.screens.confirm import ConfirmScreen
 
@@ -81,3 +84,20 @@ def test_help_panel(snap_compare: SnapCompare, snapshot_app: AdminApp) -> None:
         await press(pilot, "f1", until=lambda: bool(pilot.app.screen.query(HelpPanel)), what="the help panel")
 
     assert snap(snap_compare, snapshot_app, steps)
+
+
+@pytest.fixture
+def hostile_app(tmp_path: Path) -> AdminApp:
+    """The hostile schema of tests/ui/hostile.py, reflected (no models)."""
+    return AdminApp(next(database("sqlite", tmp_path)).url, None, title="hostile")
+
+
+def test_list_of_hostile_text(snap_compare: SnapCompare, hostile_app: AdminApp) -> None:
+    """A table named `note [/]`: markup shown as text, control characters as visible symbols
+    (␛ ␇ ␍ ␉ ␡, \\x85), a column named `[b]col[/b]`, CJK and emoji in aligned columns."""
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await start(pilot)
+        await open_model(pilot, "note [/]")
+
+    assert snap(snap_compare, hostile_app, steps)

@@ -18,12 +18,14 @@ that decide whether a list is exact:
 from __future__ import annotations
 
 import decimal
+import json
 import math
 import struct
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -259,6 +261,14 @@ class PostgreSQL(Backend):
             # 3.299999952316284); the shortest decimal that is the same float4 is the value.
             return shortest_float4
         return None
+
+    def equals(self, col: ColumnInfo, value: Any) -> sa.ColumnElement[bool]:
+        if col.kind is Kind.JSON and value is not None:
+            # `json` has no equality: compare as `jsonb`, whose equality ignores key order and
+            # spacing (psycopg hands a document back decoded, asyncpg as its text).
+            text = value if isinstance(value, str) else json.dumps(value)
+            return sa.cast(col.column, JSONB) == sa.cast(raw_param(text), JSONB)
+        return super().equals(col, value)
 
     def search_text(self, col: ColumnInfo) -> sa.ColumnElement[Any]:
         # A char(n) LIKE compares the padded value ('Mandarin  ' is not LIKE 'Mandarin'); as text,

@@ -51,6 +51,9 @@ SORTABLE = frozenset({
     Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.ENUM, Kind.DATE, Kind.DATETIME,
     Kind.TIME, Kind.UUID, Kind.BYTES, Kind.INTERVAL, Kind.NETWORK, Kind.MONEY,
 })
+#: Kinds whose values can be compared for equality (a filter on a cell): the sortable ones, and
+#: documents and collections, compared as the database compares them.
+FILTERABLE = SORTABLE | {Kind.JSON, Kind.ARRAY, Kind.SET}
 #: Kinds an ARRAY's items may have for the array to be edited as a list.
 _SCALAR_ITEMS = frozenset({Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.DATE, Kind.DATETIME,
                            Kind.TIME, Kind.UUID})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
 from sqlalchemy.dialects import postgresql
 
-from tui_admin.core.format import as_stored, interval_text
+from tui_admin.core.format import TOO_DEEP, as_stored, interval_text, json_text
 from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
 from tui_admin.core.reading import Unreadable
 from tui_admin.core.registry import ModelAdmin
@@ -218,14 +219,36 @@ def to_form_value(col: ColumnInfo, value: Any) -> Any:
     if value is None:
         return ""
     if col.kind is Kind.JSON:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+        return json_form_text(value)
     if col.kind is Kind.ARRAY:
-        return json.dumps(value, ensure_ascii=False, default=str)
+        text = json_text(value)
+        return TOO_DEEP if text is None else escape_json_text(text)
     if isinstance(value, dt.timedelta):
         return interval_text(value)
     if isinstance(value, dt.date | dt.time):
         return as_stored(col, value).isoformat()
     return str(value)
+
+
+#: Characters that a JSON text in an editor must not hold raw: control characters other than tab
+#: and line breaks (they would reach the terminal), DEL and C1 controls, the separators U+2028 and
+#: U+2029 (a text area turns them, and U+0085, into newlines) and lone surrogates. JSON allows DEL,
+#: C1 and the separators raw inside a string, and json.dumps writes them so.
+_UNSAFE_IN_JSON_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escape_json_text(text: str) -> str:
+    """`text` with the characters above as `\\uXXXX` escapes: inside a JSON string that is the
+    same value (`json.loads` reads it back), and outside one neither form is valid JSON."""
+    return _UNSAFE_IN_JSON_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_form_text(value: Any) -> str:
+    """A JSON value as the text a form edits: indented, safe for an editor (`escape_json_text`).
+    A value nested too deeply to encode shows a notice; left as it is, the field is not sent (see
+    `parse_form`), so the value stays."""
+    text = json_text(value, indent=2)
+    return TOO_DEEP if text is None else escape_json_text(text)
 
 
 def _preprocess(col: ColumnInfo, raw: Any, mode: Mode) -> tuple[bool, Any]:
@@ -248,6 +271,8 @@ def _preprocess(col: ColumnInfo, raw: Any, mode: Mode) -> tuple[bool, Any]:
             return True, json.loads(raw, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             raise ValueError(f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+        except RecursionError:  # Python's parser recurses once per level of nesting
+            raise ValueError("Invalid JSON: nested too deeply") from None
     return True, raw
 
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.notifications import SeverityLevel
 
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
+from tui_admin.core.format import visible
 from tui_admin.core.registry import ConfigError, Registry
 from tui_admin.core.store import Store
+from tui_admin.ui.commands import AdminCommands
 
 
 class AdminApp(App[None]):
@@ -25,6 +27,7 @@ class AdminApp(App[None]):
 
     CSS_PATH = "admin.tcss"
     TITLE = "sqladmin-tui"
+    COMMANDS = App.COMMANDS | {AdminCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?"),
@@ -139,18 +142,20 @@ class AdminApp(App[None]):
         else:
             self.action_show_help_panel()
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette (ctrl+p) also opens any model's list, and the query log."""
-        yield from super().get_system_commands(screen)
-        if self.store is None:
-            return
-        from tui_admin.ui.screens.list import ListScreen
-
-        for admin in self.store.registry:
-            name = admin.info.name
-            yield SystemCommand(f"Open {name}", f"the list of {admin.info.table_name}",
-                                lambda n=name: self.push_screen(ListScreen(n)))  # loads its own rows
-        yield SystemCommand("Query log", "the statements of the last actions (f12)", self.action_query_log)
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: messages name records and echo driver errors, so
+        markup is never read (whatever a caller asks) and control characters are made visible."""
+        del markup
+        message = visible(str(message), keep_newlines=True)
+        super().notify(message, title=visible(str(title)), severity=severity, timeout=timeout, markup=False)
 
     def action_query_log(self) -> None:
         from tui_admin.ui.screens.query_log import QueryLogScreen

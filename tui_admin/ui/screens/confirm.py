@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
+from tui_admin.ui.text import plain_lines
 
 if TYPE_CHECKING:
     from tui_admin.core.deletion import DeletePlan
@@ -25,6 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", allowed: bool = True) -> None:
+        """`question` is shown as plain text (it names records and echoes their values)."""
         super().__init__()
         self.question = question
         self.yes = yes
@@ -33,10 +35,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(plain_lines(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 if self.allowed:
-                    yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes")
+                    yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes")  # the caller's words, not data
                 yield Button(f"{self.no} (n)" if self.allowed else "Close (esc)", id="confirm-no")
 
     def on_mount(self) -> None:

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tui_admin.core.format import display
-from tui_admin.core.introspect import Direction, RelationInfo, format_pk
+from tui_admin.core.format import display, lookup
+from tui_admin.core.introspect import ColumnInfo, Direction, RelationInfo, format_pk
 from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -29,10 +30,16 @@ from tui_admin.ui.widgets.title_bar import TitleBar
 NULL = Text("∅ NULL", style="dim")
 
 
-def relation_heading(rel: RelationInfo, total: int) -> tuple[Text, str]:
+def relation_heading(rel: RelationInfo, total: int) -> tuple[Text, Text]:
     kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
     keys = "enter: list all" + (" · l: edit links" if rel.direction is Direction.MANY_TO_MANY else "")
-    return Text(f"▾ {rel.name}", style="bold"), f"{total:,} {rel.target_table} · {kind}  ({keys})"
+    return plain(f"▾ {rel.name}", style="bold"), plain(f"{total:,} {rel.target_table} · {kind}  ({keys})")
+
+
+def _shown(col: ColumnInfo | None, value: Any) -> str:
+    """A link row's own value (a role, a quantity) as the list would show it; ∅ for NULL."""
+    text = display(col, value) if col is not None else str(value)
+    return "∅" if text is None else text
 
 
 class DetailScreen(AdminScreen):
@@ -59,7 +66,7 @@ class DetailScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(f"{self.model} #{format_pk(self.pk)}", id="detail-title", classes="screen-title")
+        yield Static(plain(f"{self.model} #{format_pk(self.pk)}"), id="detail-title", classes="screen-title")
         table = OpenTable(id="fields", cursor_type="row", zebra_stripes=True)
         table.add_column("Field", key="field")
         table.add_column("Value", key="value")
@@ -103,32 +110,37 @@ class DetailScreen(AdminScreen):
                 continue
             value = getattr(obj, col.name)
             text = display(col, value, None)
-            label = labels.get(col.name, {}).get(value)
+            label = lookup(labels.get(col.name), value)
             if label is not None:
-                text = f"{label}  → {col.foreign_key.table} #{value}"  # type: ignore[union-attr]
-            name = Text(col.name + (" (key)" if col.primary_key else ""), style="bold")
-            table.add_row(name, NULL if text is None else text, "", key=f"field:{col.name}")
+                text = f"{label}  → {col.foreign_key.table} #{text}"  # type: ignore[union-attr]
+            name = plain(col.name + (" (key)" if col.primary_key else ""), style="bold")
+            table.add_row(name, NULL if text is None else plain(text), "", key=f"field:{col.name}")
         for name, page in detail.related.items():
             rel = info.relationships[name]
             target = self.store.registry.for_table(rel.target_table)
             assert target is not None
+            link = self.store.registry.for_table(rel.link_table) if rel.link_table else None
+            link_columns = link.info.columns if link is not None else {}
             table.add_row(*relation_heading(rel, page.total), "", key=f"rel:{name}")
             for i, item in enumerate(page.rows):
-                extra = "  ".join(f"{k}: {v}" for k, v in item.link.items())
-                table.add_row("", f"  {target.info.label(item.obj)}", extra, key=f"item:{name}:{i}")
+                extra = "  ".join(f"{k}: {_shown(link_columns.get(k), v)}" for k, v in item.link.items())
+                table.add_row("", plain(f"  {target.info.label(item.obj)}"), plain(extra), key=f"item:{name}:{i}")
             if page.has_more:
                 more = Text(f"  … {page.total - len(page.rows):,} more (enter: list all)", style="dim")
                 table.add_row("", more, "", key=f"rel-more:{name}")
         table.move_cursor(row=row, animate=False)
         read_only = f" · read-only: {info.read_only}" if info.read_only else ""
-        self.query_one("#detail-title", Static).update(f"{self.model} · {info.label(obj)}{read_only}")
+        self.query_one("#detail-title", Static).update(plain(f"{self.model} · {info.label(obj)}{read_only}"))
         self.admin_app.rendered("detail")
 
     def _cursor_key(self) -> list[str]:
+        """The cursor row's key as [kind, name] or, for a related record, [kind, name, index]
+        (a column or relation name may itself hold a colon)."""
         table = self.query_one("#fields", DataTable)
         if self.detail is None or table.row_count == 0:
             return []
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value).split(":")
+        kind, name = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value).split(":", 1)
+        return [kind, *name.rsplit(":", 1)] if kind == "item" else [kind, name]
 
     @on(DataTable.RowSelected, "#fields")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
+from tui_admin.core.format import lookup
 from tui_admin.core.introspect import ColumnInfo, format_pk
 from tui_admin.core.schemas import (
     GENERAL,
@@ -28,7 +29,8 @@ from tui_admin.core.schemas import (
 from tui_admin.core.store import Record
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
-from tui_admin.ui.widgets.fields import field_cells, field_value, set_field_value
+from tui_admin.ui.text import plain, plain_lines
+from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value, set_field_value
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.picker import ForeignKeyField
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -73,26 +75,30 @@ class FormScreen(AdminScreen):
             title = f"New {self.model}"
         else:
             title = f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
-        yield Static(title, id="form-title", classes="screen-title")
+        yield Static(plain(title), id="form-title", classes="screen-title")
         if self.mode is Mode.CREATE and self.schemas.notice:
-            yield Static(Text(self.schemas.notice), id="form-notice")
+            yield Static(plain(self.schemas.notice), id="form-notice")
         yield Static("", id="form-error", classes="error hidden")
         values = self.original or {c.name: c.default for c in self.columns}
         labels = self.record.labels if self.record else {}
         with Grid(id="form", classes="form-grid"):
             for col in self.columns:
                 value = values.get(col.name)
-                yield from field_cells(col, to_form_value(col, value), labels.get(col.name, {}).get(value))
+                yield from field_cells(col, to_form_value(col, value), lookup(labels.get(col.name), value))
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.initial = self._raw()
         if self.columns:
-            self.query_one(f"#field-{self.columns[0].name}").focus()
+            self.field(self.columns[0].name).focus()
         self.admin_app.rendered("form")
 
+    def field(self, name: str) -> Widget:
+        """The input of column `name` (its id: see `fields.field_key`)."""
+        return self.query_one(f"#{field_id(name)}")
+
     def _raw(self) -> dict[str, Any]:
-        return {c.name: field_value(self.query_one(f"#field-{c.name}")) for c in self.columns}
+        return {c.name: field_value(self.field(c.name)) for c in self.columns}
 
     @property
     def is_dirty(self) -> bool:
@@ -100,16 +106,16 @@ class FormScreen(AdminScreen):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for col in self.columns:
-            self.query_one(f"#error-{col.name}", Static).update(errors.get(col.name, ""))
+            self.query_one(f"#{error_id(col.name)}", Static).update(plain_lines(errors.get(col.name, "")))
         general = errors.get(GENERAL, "")
         unplaced = [f"{k}: {v}" for k, v in errors.items() if k != GENERAL and k not in {c.name for c in self.columns}]
         message = "\n".join(filter(None, [general, *unplaced]))
         box = self.query_one("#form-error", Static)
-        box.update(message)
+        box.update(plain_lines(message))
         box.set_class(not message, "hidden")
         first = next((c.name for c in self.columns if c.name in errors), None)
         if first is not None:
-            self.query_one(f"#field-{first}").focus()
+            self.field(first).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """`enter` on a foreign-key field: pick the record it names."""
@@ -188,8 +194,8 @@ class FormScreen(AdminScreen):
             fresh = to_form_value(col, self.original[col.name])
             self.initial[col.name] = fresh
             if col.name not in edited:
-                label = record.labels.get(col.name, {}).get(self.original[col.name])
-                set_field_value(self.query_one(f"#field-{col.name}"), fresh, label)
+                label = lookup(record.labels.get(col.name), self.original[col.name])
+                set_field_value(self.field(col.name), fresh, label)
         self.show_errors({})
         self.notify("Reloaded: the fields you had edited keep your text. Save again with ctrl+s.")
 

@@ -13,7 +13,8 @@ from textual.widgets import Static
 
 from tui_admin.core.registry import ModelAdmin
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
-from tui_admin.ui.widgets.fields import field_cells, field_value
+from tui_admin.ui.text import plain, plain_lines
+from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value
 
 
 class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
@@ -33,22 +34,22 @@ class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="link-form"):
-            yield Static(f"{self.title_text}  (ctrl+s apply · esc cancel)", classes="screen-title")
+            yield Static(plain(f"{self.title_text}  (ctrl+s apply · esc cancel)"), classes="screen-title")
             with Grid(classes="form-grid"):
                 for col in self.columns:
                     yield from field_cells(col, to_form_value(col, self.values.get(col.name)))
 
     def on_mount(self) -> None:
         if self.columns:
-            self.query_one(f"#field-{self.columns[0].name}").focus()
+            self.query_one(f"#{field_id(self.columns[0].name)}").focus()
 
     def action_save(self) -> None:
-        raw = {c.name: field_value(self.query_one(f"#field-{c.name}")) for c in self.columns}
+        raw = {c.name: field_value(self.query_one(f"#{field_id(c.name)}")) for c in self.columns}
         try:
             changed = parse_form(self.link, find_schemas(self.link), Mode.UPDATE, raw, self.values)
         except ValidationFailed as failed:
             for col in self.columns:
-                self.query_one(f"#error-{col.name}", Static).update(failed.errors.get(col.name, ""))
+                self.query_one(f"#{error_id(col.name)}", Static).update(plain_lines(failed.errors.get(col.name, "")))
             return
         self.dismiss(changed)
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
-from tui_admin.core.format import display
+from tui_admin.core.format import display, visible
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
+from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
@@ -64,7 +64,7 @@ class LinksScreen(AdminScreen):
         with Horizontal(id="links-panes"):
             with Vertical(id="links-pane"):
                 title = f"Linked {self.target.info.name} records  (x: remove · e: edit link)"
-                yield Static(title, classes="pane-title")
+                yield Static(plain(title), classes="pane-title")
                 links = OpenTable(id="links", cursor_type="row", zebra_stripes=True)
                 links.add_column(" ", key="mark")
                 links.add_column(self.target.info.name, key="label")
@@ -73,7 +73,8 @@ class LinksScreen(AdminScreen):
                 yield links
             with Vertical(id="candidates-pane"):
                 fields = ", ".join(self.target.searchable) or "key"
-                yield SearchBox(placeholder=f"search {self.target.info.name} ({fields}) to add", id="candidate-search")
+                yield SearchBox(placeholder=visible(f"search {self.target.info.name} ({fields}) to add"),
+                                id="candidate-search")
                 candidates = OpenTable(id="candidates", cursor_type="row", zebra_stripes=True)
                 candidates.add_column(f"{self.target.info.name} to add (enter)", key="label")
                 yield candidates
@@ -139,17 +140,17 @@ class LinksScreen(AdminScreen):
         title = f"{self.model} #{format_pk(self.pk)} · {self.relation} ({shown} linked via {self.rel.link_table})"
         if pending:
             title += f" · {pending} pending change{'s' if pending != 1 else ''} (ctrl+s to save)"
-        self.query_one("#links-title", Static).update(title)
+        self.query_one("#links-title", Static).update(plain(title))
 
     def _add_row(self, table: DataTable[Any], pk: tuple[Any, ...], obj: Any, values: dict[str, Any], mark: str) -> None:
         style = {"+": "green", "−": "red strike", "~": "yellow"}.get(mark, "")
-        cells: list[Any] = [Text(mark, style=style), Text(self.target.info.label(obj), style=style)]
+        cells: list[Any] = [plain(mark, style=style), plain(self.target.info.label(obj), style=style)]
         for name in self.extras:
             if name not in values:  # a new link's column left to the database's default
-                cells.append(Text("(default)", style=f"{style} dim".strip()))
+                cells.append(plain("(default)", style=f"{style} dim".strip()))
                 continue
             text = display(self.link.info.columns[name], values.get(name)) or "∅"
-            cells.append(Text(text, style=style))
+            cells.append(plain(text, style=style))
         table.add_row(*cells, key=format_pk(pk))
 
     # -- events -------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ class LinksScreen(AdminScreen):
             return
         if pk in self.added:
             del self.added[pk]
-            self.search(self.query_one("#candidate-search", Input).value)
+            self.search(self.query_one("#candidate-search", SearchBox).exact_value)
         elif pk in self.removed:
             self.removed.discard(pk)
         else:
@@ -257,11 +258,11 @@ class LinksScreen(AdminScreen):
             saving = self.store.apply_links(self.model, self.pk, self.relation, diff)
             await save_visibly(self, "Saving the links", saving)
         except SaveStopped as exc:
-            error.update(Text(str(exc)))
+            error.update(plain_lines(str(exc)))
             error.remove_class("hidden")
             return
         except Exception as exc:
-            error.update(f"Nothing was saved: {describe(exc)}")
+            error.update(plain_lines(f"Nothing was saved: {describe(exc)}"))
             error.remove_class("hidden")
             return
         error.add_class("hidden")
@@ -270,7 +271,7 @@ class LinksScreen(AdminScreen):
         self.changed.clear()
         self.notify(f"Saved: {len(diff.add)} added, {len(diff.remove)} removed, {len(diff.change)} changed")
         self.load_links()
-        self.search(self.query_one("#candidate-search", Input).value)
+        self.search(self.query_one("#candidate-search", SearchBox).exact_value)
 
     def action_back(self) -> None:
         if not self.is_dirty:

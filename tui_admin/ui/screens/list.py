@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from tui_admin.core.format import display
-from tui_admin.core.introspect import SORTABLE
+from tui_admin.core.format import display, lookup, visible
+from tui_admin.core.introspect import FILTERABLE
 from tui_admin.core.query import ListQuery, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
@@ -60,9 +61,9 @@ class ListScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(self.model, id="list-title", classes="screen-title")
+        yield Static(plain(self.model), id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
-        yield SearchBox(placeholder=f"search {fields}  (^prefix  =exact)", id="search", classes="hidden")
+        yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
         table = RecordTable(id="records")
         for name in self.columns:
             table.add_column(name, key=name)
@@ -179,10 +180,10 @@ class ListScreen(AdminScreen):
             if rel is None:
                 text = display(info.columns[name], getattr(obj, name), self.window.labels.get(name))
             elif rel.to_many:
-                text = f"{self.window.counts.get(name, {}).get(info.pk_of(obj), 0):,}"
+                text = f"{lookup(self.window.counts.get(name), info.pk_of(obj)) or 0:,}"
             else:
                 fk = rel.local_columns[0]
-                text = self.window.labels.get(fk, {}).get(getattr(obj, fk))
+                text = lookup(self.window.labels.get(fk), getattr(obj, fk))
             cells.append(text)
         return cells
 
@@ -206,10 +207,12 @@ class ListScreen(AdminScreen):
             parts.append(f"search “{q.search.strip()}”")
         for name, value in q.filters:
             value = value.value if isinstance(value, Stored) else value
-            parts.append(f"{name} = {'NULL' if value is None else value}")
+            col = self.admin.info.columns.get(name)
+            shown = display(col, value) if col is not None else str(value)
+            parts.append(f"{name} = {'NULL' if shown is None else shown}")
         if self.admin.info.read_only:
             parts.append(f"read-only: {self.admin.info.read_only}")
-        self.query_one("#list-title", Static).update(" · ".join(parts))
+        self.query_one("#list-title", Static).update(plain(" · ".join(parts)))
 
     def _set_query(self, query: ListQuery) -> None:
         self.query_state = query
@@ -321,7 +324,7 @@ class ListScreen(AdminScreen):
         if field not in self.admin.info.columns:
             self.notify(f"{field} is a relation: open the record to follow it", severity="warning")
             return
-        if self.admin.info.columns[field].kind not in SORTABLE:
+        if self.admin.info.columns[field].kind not in FILTERABLE:
             self.notify(f"{field} cannot be filtered on: its type has no equality to compare", severity="warning")
             return
         # The cell as the database holds it: a stored text a Python value would not bind back to
@@ -333,9 +336,9 @@ class ListScreen(AdminScreen):
         self.load("reload")
 
     def action_back(self) -> None:
-        box = self.query_one("#search", Input)
+        box = self.query_one("#search", SearchBox)
         if box.has_focus or box.value:
-            box.value = ""
+            box.set_exact_value("")
             box.add_class("hidden")
             self._apply_search("")
             self.query_one(RecordTable).focus()

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from tui_admin.core.query import ListQuery
 from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -39,7 +40,7 @@ class ModelsScreen(AdminScreen):
             table.add_row(Text(info.name), Text(info.table_key + kind), "…", key=info.name)
         skipped = getattr(self.store, "skipped_tables", [])
         note = f" · not shown: {'; '.join(skipped)}" if skipped else ""
-        self.query_one("#models-title", Static).update(Text(f"{len(registry)} models{note}"))
+        self.query_one("#models-title", Static).update(plain(f"{len(registry)} models{note}"))
         table.focus()
         self.load_counts()
 

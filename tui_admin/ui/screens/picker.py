@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,9 +12,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from tui_admin.core.format import visible
 from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.store import Store
 from tui_admin.ui.screens.base import describe
+from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
 
@@ -45,9 +46,9 @@ class PickerScreen(ModalScreen[Picked | None]):
         fields = ", ".join(target.searchable) if target else ""
         now = "(none)" if self.current is None else f"{self.current_label or ''} #{self.current}"
         with Vertical(id="picker"):
-            yield Static(f"{self.col.name} → {self.col.foreign_key.table}   current: {now}",  # type: ignore[union-attr]
+            yield Static(plain(f"{self.col.name} → {self.col.foreign_key.table}   current: {now}"),  # type: ignore[union-attr]
                          classes="screen-title")
-            yield SearchBox(placeholder=f"type to search {fields}", id="picker-search")
+            yield SearchBox(placeholder=visible(f"type to search {fields}"), id="picker-search")
             table = OpenTable(id="picker-results", cursor_type="row")
             table.add_column("record", key="label")
             table.add_column("key", key="key")
@@ -67,12 +68,12 @@ class PickerScreen(ModalScreen[Picked | None]):
             return
         table.clear()
         if self.col.nullable:
-            table.add_row(Text("(none)", style="dim"), "NULL", key=NONE_KEY)
-        for value, label in self.found:
+            table.add_row(plain("(none)", style="dim"), "NULL", key=NONE_KEY)
+        for i, (value, label) in enumerate(self.found):
             style = "bold" if value == self.current else ""
-            table.add_row(Text(label, style=style), str(value), key=str(value))
+            table.add_row(plain(label, style=style), str(value), key=f"found:{i}")  # str(value) may repeat
         if len(self.found) == LIMIT:
-            table.add_row(Text(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
+            table.add_row(plain(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
         self.app.rendered("picker")  # type: ignore[attr-defined]
 
     @on(SearchBox.Search, "#picker-search")
@@ -90,10 +91,9 @@ class PickerScreen(ModalScreen[Picked | None]):
         if key == NONE_KEY:
             self.dismiss(Picked(None, None))
             return
-        for value, label in self.found:
-            if str(value) == key:
-                self.dismiss(Picked(value, label))
-                return
+        if key is not None and key.startswith("found:"):
+            value, label = self.found[int(key.removeprefix("found:"))]
+            self.dismiss(Picked(value, label))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

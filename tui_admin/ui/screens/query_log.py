@@ -11,7 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tui_admin.core.format import visible
 from tui_admin.core.querylog import QueryLog
+from tui_admin.ui.widgets.record_table import PlainTable
 
 SHOWN = 50
 SQL_WIDTH = 400
@@ -28,7 +30,7 @@ class QueryLogScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="query-log"):
             yield Static("Query log · the last actions, newest first (escape to close)", classes="screen-title")
-            actions: DataTable[object] = DataTable(id="query-actions", cursor_type="row")
+            actions = PlainTable(id="query-actions", cursor_type="row")
             actions.add_columns("action", "statements", "ms", "note")
             for action in self.actions:
                 repeated = action.repeated_shapes
@@ -54,7 +56,7 @@ class QueryLogScreen(ModalScreen[None]):
             return
         lines = Text()
         for i, st in enumerate(action.statements, 1):
-            sql = " ".join(st.sql.split())
+            sql = visible(" ".join(st.sql.split()))
             sql = sql if len(sql) <= SQL_WIDTH else sql[: SQL_WIDTH - 1] + "…"
             lines.append(f"{i:>2}. {st.ms:7.2f} ms  ", style="dim")
             lines.append(sql + "\n")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.widgets import Button
 
 from tui_admin.core.introspect import ColumnInfo
+from tui_admin.ui.text import plain
 
 
 class ForeignKeyField(Button):
@@ -19,10 +21,11 @@ class ForeignKeyField(Button):
         self.record_label = label
 
     @staticmethod
-    def _text(value: Any, label: str | None) -> str:
+    def _text(value: Any, label: str | None) -> Text:
+        """The record's label as plain text (a Button reads a str as markup)."""
         if value is None:
-            return "(none)  ▸ enter to pick"
-        return f"{label or '#' + str(value)}  ▸ enter to change"
+            return plain("(none)  ▸ enter to pick")
+        return plain(f"{label or '#' + str(value)}  ▸ enter to change")
 
     def set_value(self, value: Any, label: str | None) -> None:
         self.value = value

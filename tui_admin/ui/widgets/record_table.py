@@ -9,7 +9,12 @@ of a page change). It asks its screen for more rows when the cursor nears an edg
 through the Store. Its small API follows DataTable's names (`row_count`, `cursor_row`,
 `cursor_column`, `move_cursor`, `get_row_at`, `ordered_columns`, `get_column_index`).
 
-`OpenTable` is a DataTable whose `enter` is listed as "Open" (for the short tables).
+Cells are measured and cut in terminal cells (`rich.cells`), not characters: a CJK character or
+an emoji takes two, so `len()` would misalign every column after it. Every cell is shown through
+`core.format.visible`, so no control character in the data reaches the terminal.
+
+`PlainTable` is a DataTable whose `str` cells and labels are plain text (DataTable parses them as
+markup); `OpenTable` is one whose `enter` is listed as "Open" (for the short tables).
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -27,6 +34,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellType, ColumnKey, RowKey
+
+from tui_admin.core.format import visible
+from tui_admin.ui.text import plain
 
 #: How close to the window's edge the cursor may come before the next page is fetched; at least
 #: two screens, so that a pagedown never lands on the edge before the next rows are there.
@@ -35,7 +46,29 @@ CELL_WIDTH = 40  # widest a column grows, in cells
 NULL = None  # a cell holding NULL (drawn as a dim ∅)
 
 
-class OpenTable(DataTable[object]):
+def _literal(cell: CellType) -> CellType:
+    return plain(cell) if isinstance(cell, str) else cell
+
+
+class PlainTable(DataTable[object]):
+    """A DataTable that shows a `str` cell or label as it is (see `ui.text.plain`). A `Text` is
+    taken as built, so build one with `plain` when it holds data."""
+
+    def add_column(self, label: str | Text, *, width: int | None = None, key: str | None = None,
+                   default: CellType | None = None) -> ColumnKey:
+        return super().add_column(_literal(label), width=width, key=key, default=default)  # type: ignore[arg-type]
+
+    def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
+                label: str | Text | None = None) -> RowKey:
+        return super().add_row(*map(_literal, cells), height=height, key=key,
+                               label=None if label is None else _literal(label))  # type: ignore[arg-type]
+
+    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellType, *,
+                    update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, _literal(value), update_width=update_width)
+
+
+class OpenTable(PlainTable):
     """A DataTable whose `enter` is listed in the key bar as "Open"."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
@@ -136,8 +169,9 @@ class RecordTable(ScrollView, can_focus=True):
         return len(self._rows)
 
     def add_column(self, label: str, *, key: str) -> None:
+        label = visible(label)
         self.ordered_columns.append(Column(key, label))
-        self._widths.append(len(label))
+        self._widths.append(min(cell_len(label), CELL_WIDTH))
 
     def get_column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.ordered_columns) if c.key == key)
@@ -148,14 +182,15 @@ class RecordTable(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[list[str | None]], cursor_row: int = 0) -> None:
         """Show `rows` (text cells, None for NULL) instead of the current ones."""
-        self._rows = list(rows)
-        self._widths = [len(c.label) for c in self.ordered_columns]
+        self._rows = _visible(rows)
+        self._widths = [min(cell_len(c.label), CELL_WIDTH) for c in self.ordered_columns]
         self._widen(self._rows)
         self._resize()
         self.move_cursor(row=cursor_row)
         self.refresh()
 
     def add_rows(self, rows: list[list[str | None]]) -> None:
+        rows = _visible(rows)
         self._rows.extend(rows)
         self._widen(rows)
         self._resize()
@@ -165,10 +200,11 @@ class RecordTable(ScrollView, can_focus=True):
         self.set_rows([])
 
     def _widen(self, rows: list[list[str | None]]) -> None:
+        widths = self._widths
         for row in rows:
             for i, cell in enumerate(row):
-                if cell is not NULL and len(cell) > self._widths[i]:
-                    self._widths[i] = min(len(cell), CELL_WIDTH)
+                if cell is not NULL and widths[i] < CELL_WIDTH and (width := cell_len(cell)) > widths[i]:
+                    widths[i] = min(width, CELL_WIDTH)
 
     def _resize(self) -> None:
         width = sum(w + 2 for w in self._widths)
@@ -298,12 +334,25 @@ class RecordTable(ScrollView, can_focus=True):
         segments = []
         for i, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
             text = "∅" if cell is NULL else cell
-            if len(text) > width:
-                text = text[: max(width - 1, 0)] + "…"
             style = cursor_style if i == cursor and cursor_style else null if cell is NULL else base
-            segments.append(Segment(f" {text.ljust(width)} ", style))
+            segments.append(Segment(f" {fit(text, width)} ", style))
         return Strip(segments)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self.refresh()
+
+
+def _visible(rows: list[list[str | None]]) -> list[list[str | None]]:
+    return [[cell if cell is NULL else visible(cell) for cell in row] for row in rows]
+
+
+def fit(text: str, width: int) -> str:
+    """`text` padded or cut to exactly `width` terminal cells; a cut ends with `…`, and a wide
+    character that would straddle the cut is replaced by a space."""
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    if width < 1:
+        return ""
+    return set_cell_size(text, width - 1) + "…"

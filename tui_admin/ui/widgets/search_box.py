@@ -2,7 +2,8 @@
 
 Each keystroke restarts the wait, so a fast typist sends one query, not one per letter; the
 screen's worker for the search is exclusive, so a query still running is cancelled (and its
-statement stopped by the Store) when the next one starts.
+statement stopped by the Store) when the next one starts. Text holding control characters is
+shown escaped and searched for exactly (see `TextInput`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
+from tui_admin.ui.widgets.text_input import TextInput
 
-class SearchBox(Input):
+
+class SearchBox(TextInput):
     DEBOUNCE = 0.25  # seconds of quiet before a search is asked for
 
     class Search(Message):
@@ -34,7 +37,7 @@ class SearchBox(Input):
         event.stop()
         if self._timer is not None:
             self._timer.stop()
-        text = event.value
+        text = self.exact_value
         self._timer = self.set_timer(self.DEBOUNCE, lambda: self.post_message(self.Search(self, text, False)))
 
     @on(Input.Submitted)
@@ -42,4 +45,4 @@ class SearchBox(Input):
         event.stop()
         if self._timer is not None:
             self._timer.stop()
-        self.post_message(self.Search(self, event.value, True))
+        self.post_message(self.Search(self, self.exact_value, True))

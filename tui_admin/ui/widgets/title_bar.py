@@ -5,8 +5,9 @@ while the app runs."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import Static
+
+from tui_admin.ui.text import plain
 
 
 class TitleBar(Static):
@@ -23,4 +24,4 @@ class TitleBar(Static):
     def on_mount(self) -> None:
         app = self.app
         title = f"{app.title} — {app.sub_title}" if app.sub_title else app.title
-        self.update(Text(title, no_wrap=True, overflow="ellipsis", justify="center"))
+        self.update(plain(title, no_wrap=True, overflow="ellipsis", justify="center"))
