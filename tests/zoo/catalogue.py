@@ -48,6 +48,12 @@ class ZooTable:
     def __str__(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
+    def __repr__(self) -> str:
+        return f"ZooTable({self})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
 
 def _common() -> list[ZooTable]:
     """The tables every backend's zoo has, with the same names, keys and rows."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -76,6 +77,12 @@ class Zoo:
 
     def admin(self, table: ZooTable) -> ModelAdmin:
         return find_admin(self.registry, table, self.backend)
+
+    def __repr__(self) -> str:  # short, for test reports (hypothesis prints the fixtures' values)
+        return f"Zoo({self.engine_name})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
 
     def table(self, name: str, schema: str | None = None) -> ZooTable:
         return next(t for t in self.tables if t.name == name and t.schema == schema)
