@@ -19,7 +19,7 @@ Kind = Literal["table", "link", "view", "keyless"]
 SPARE_ID = (9001,)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each table is one object: compared and hashed by identity
 class ZooTable:
     name: str
     slug: str  # an ASCII name for test ids

@@ -51,7 +51,7 @@ def find_admin(registry: Registry, table: ZooTable, backend: str) -> ModelAdmin:
         t = admin.info.table
         if t.name == table.name and (t.schema or default) == (table.schema or default):
             return admin
-    raise AssertionError(f"{table} is not listed (the registry has {len(registry)} other tables)")
+    raise AssertionError(f"{table} is not listed (the registry lists {len(registry)} tables, not it)")
 
 
 def attr(info: ModelInfo, column: str) -> str:
