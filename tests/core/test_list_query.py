@@ -67,6 +67,16 @@ def test_order_ends_with_key_in_direction_of_last_sort(demo_registry: Registry) 
     ]
 
 
+def test_a_sort_by_a_key_column_keeps_its_place(demo_registry: Registry) -> None:
+    """A link sorted by the second column of its key is ordered by that column first, then by
+    the rest of the key (the key column was dropped from the sort: the list kept key order)."""
+    link = demo_registry["HeroTeamLink"]
+    cols = order_columns(link, ListQuery("HeroTeamLink", sort=(SortKey("hero_id", True),)))
+    assert [(c.name, c.descending) for c in cols] == [("hero_id", True), ("team_id", True)]
+    cols = order_columns(link, ListQuery("HeroTeamLink", sort=(SortKey("team_id"),)))
+    assert [(c.name, c.descending) for c in cols] == [("team_id", False), ("hero_id", False)]
+
+
 def test_sort_outside_allow_list_is_refused() -> None:
     class HeroAdmin(ModelAdmin, model=Hero):
         column_sortable_list = ["name"]

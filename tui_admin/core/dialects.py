@@ -265,9 +265,8 @@ class PostgreSQL(Backend):
     def equals(self, col: ColumnInfo, value: Any) -> sa.ColumnElement[bool]:
         if col.kind is Kind.JSON and value is not None:
             # `json` has no equality: compare as `jsonb`, whose equality ignores key order and
-            # spacing (psycopg hands a document back decoded, asyncpg as its text).
-            text = value if isinstance(value, str) else json.dumps(value)
-            return sa.cast(col.column, JSONB) == sa.cast(raw_param(text), JSONB)
+            # spacing. Both drivers hand a document back decoded ('"text"' as the str 'text').
+            return sa.cast(col.column, JSONB) == sa.cast(raw_param(json.dumps(value)), JSONB)
         return super().equals(col, value)
 
     def search_text(self, col: ColumnInfo) -> sa.ColumnElement[Any]:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from tui_admin.core.dialects import LIKE_ESCAPE, Backend, backend, escape_like
-from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
+from tui_admin.core.introspect import FILTERABLE, ColumnInfo, Kind, ModelInfo
 from tui_admin.core.reading import raw_columns
 from tui_admin.core.registry import ConfigError, ModelAdmin
 from tui_admin.core.related import Via, via_condition
@@ -91,13 +91,14 @@ def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
     for key in query.sort:
         if key.field not in admin.sortable:
             raise ConfigError(f"{info.name} cannot be sorted by {key.field!r}")
-        if key.field in info.primary_key:
-            continue
         col = info.columns[key.field]
-        result.append(OrderColumn(key.field, col, key.descending, col.nullable))
-    pk_desc = result[-1].descending if result else bool(query.sort and query.sort[0].descending)
+        if all(c.name != key.field for c in result):
+            result.append(OrderColumn(key.field, col, key.descending, col.nullable))
+    pk_desc = result[-1].descending if result else False
     for name in info.primary_key:  # nullable only in the key of a keyless table's rows (see reflect)
-        result.append(OrderColumn(name, info.columns[name], pk_desc, info.columns[name].nullable))
+        # A key column sorted by already has its place (a link sorted by its second key column).
+        if all(c.name != name for c in result):
+            result.append(OrderColumn(name, info.columns[name], pk_desc, info.columns[name].nullable))
     return result
 
 
@@ -189,6 +190,8 @@ def where_clause(
         if name not in info.columns:
             raise ConfigError(f"{info.name} has no column {name!r} to filter on")
         col = info.columns[name]
+        if col.kind not in FILTERABLE:
+            raise ConfigError(f"{info.name} cannot be filtered on {name!r}: its type has no equality to compare")
         if isinstance(value, Stored):
             conditions.append(rules.equals(col, value.value))
         elif col.kind is Kind.SET and isinstance(value, set | frozenset):

@@ -54,6 +54,14 @@ class ModelAdmin:
 
     def __init__(self, info: ModelInfo) -> None:
         self.info = info
+        if info.read_only is not None:
+            # A view or a keyless table: nothing to create, edit or delete, whatever the options say.
+            self.can_create = self.can_edit = self.can_delete = False  # type: ignore[misc]
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be written to the model ("a view", "no primary key"), or None."""
+        return self.info.read_only
 
     @property
     def shown_columns(self) -> list[str]:

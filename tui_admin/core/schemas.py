@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import ipaddress
 import json
 import re
 import sys
@@ -34,6 +35,14 @@ from tui_admin.core.registry import ModelAdmin
 NOT_EDITABLE = frozenset({Kind.BYTES, Kind.OTHER})
 #: An amount of PostgreSQL money as typed or shown: `12.50`, `$1,234.50`, `-$3`.
 MONEY = r"^-?\$?-?[0-9]{1,3}(,?[0-9]{3})*(\.[0-9]+)?$"
+#: PostgreSQL interval text: `1 year 2 mons`, `-1 hour`, `3 days 04:05:06`, `1 day ago`, `1-2`
+#: (years-months), `P1Y2M3DT4H` (ISO 8601). The database has the last word on save.
+_INTERVAL_UNIT = (r"(?:microseconds?|usecs?|us|milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|"
+                  r"hrs?|h|days?|d|weeks?|w|months?|mons?|years?|yrs?|y|decades?|centuries|century|millenni(?:um|a)s?)")
+_INTERVAL_TOKEN = (rf"(?:[+-]?\d+(?:\.\d+)?\s*{_INTERVAL_UNIT}|[+-]?\d+:\d{{1,2}}(?::\d{{1,2}}(?:\.\d+)?)?"
+                   r"|[+-]?\d+-\d+|[+-]?\d+(?:\.\d+)?)")
+INTERVAL = (rf"(?i)^\s*(?:@\s*)?{_INTERVAL_TOKEN}(?:[\s,]+{_INTERVAL_TOKEN})*(?:\s+ago)?\s*$"
+            r"|^P(?:(?:\d+(?:\.\d+)?[YMWD])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|T(?:\d+(?:\.\d+)?[HMS])+)$")
 #: The Python type of an ARRAY item, by the item's kind.
 _PYTHON_ITEM: dict[Kind, Any] = {
     Kind.TEXT: str, Kind.INTEGER: int, Kind.FLOAT: float, Kind.DECIMAL: decimal.Decimal, Kind.BOOL: bool,
@@ -115,6 +124,9 @@ def _annotation(info: ModelInfo, col: ColumnInfo) -> tuple[Any, list[Any]]:
     elif col.kind is Kind.MONEY:
         base = str
         metadata.append(PydanticField(pattern=MONEY))
+    elif col.kind is Kind.INTERVAL and col.python_type is str:  # PostgreSQL's own interval text
+        base = str
+        metadata.append(PydanticField(pattern=INTERVAL))
     else:
         base = col.python_type
     if col.max_length is not None:
@@ -281,6 +293,15 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"Invalid JSON: {constant} is not a JSON number")
 
 
+def _address(col: ColumnInfo, value: Any) -> Any:
+    """An inet host typed without a mask is a host address, as the database gives it back
+    ('10.0.0.1', not '10.0.0.1/32')."""
+    interface = isinstance(value, ipaddress.IPv4Interface | ipaddress.IPv6Interface)
+    if col.kind is Kind.NETWORK and interface and value.network.prefixlen == value.max_prefixlen:
+        return value.ip
+    return value
+
+
 def _check_timezone(col: ColumnInfo, value: Any) -> Any:
     """A tz-aware column gets an aware value in UTC (naive input is taken as UTC); a naive column
     refuses an offset rather than silently converting it. UTC because SQLite and MySQL keep no
@@ -343,7 +364,7 @@ def parse_form(
             errors[name] = "Required"
             continue
         try:
-            result[name] = _check_timezone(col, value)
+            result[name] = _address(col, _check_timezone(col, value))
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:
