@@ -44,10 +44,12 @@ HIDDEN = f"{OTHER}.rf_hidden"
 UNICODE_NAME = f"{OTHER}.{UNICODE}"
 
 
+#: Schemas other than the database itself, search paths and the planner's estimate are PostgreSQL's.
+ON_POSTGRESQL = pytest.mark.parametrize("engine_name", ["postgresql+psycopg", "postgresql+asyncpg"])
+
+
 @pytest.fixture
-async def pg_store(db_urls: tuple[str, str], backend: str, run_ddl: RunDDL) -> AsyncIterator[Store]:
-    if backend != "postgresql":
-        pytest.skip("schemas other than the database itself are PostgreSQL's")
+async def pg_store(db_urls: tuple[str, str], run_ddl: RunDDL) -> AsyncIterator[Store]:
     run_ddl(SCHEMA_DDL, SCHEMA_DROP)
     store = Store(db_urls[1])
     try:
@@ -57,6 +59,7 @@ async def pg_store(db_urls: tuple[str, str], backend: str, run_ddl: RunDDL) -> A
         await store.dispose()
 
 
+@ON_POSTGRESQL
 async def test_a_same_named_table_in_another_schema_does_not_replace_the_public_one(pg_store: Store) -> None:
     names = {a.info.name for a in pg_store.registry}
     assert {"rf_hidden", HIDDEN, UNICODE_NAME, "order"} <= names
@@ -69,6 +72,7 @@ async def test_a_same_named_table_in_another_schema_does_not_replace_the_public_
     assert [r.label for r in (await pg_store.page(ListQuery(HIDDEN))).rows] == ["other ten", "other eleven"]
 
 
+@ON_POSTGRESQL
 async def test_foreign_keys_across_schemas_label_follow_and_relate(pg_store: Store) -> None:
     order = pg_store.admin("order").info
     fk = order.columns["other_id"].foreign_key
@@ -91,6 +95,7 @@ async def test_foreign_keys_across_schemas_label_follow_and_relate(pg_store: Sto
     assert unicode_row.record.labels == {"hidden_id": {10: "other ten"}}
 
 
+@ON_POSTGRESQL
 async def test_writes_to_a_table_of_another_schema_land_in_it(pg_store: Store, check_db: sa.Engine) -> None:
     await pg_store.create(HIDDEN, {"id": 12, "label": "twelve", "public_id": 1})
     await pg_store.update(HIDDEN, (12,), {"label": "Twelve"}, {"label": "twelve"})
@@ -100,6 +105,7 @@ async def test_writes_to_a_table_of_another_schema_land_in_it(pg_store: Store, c
     assert rows(check_db, f'SELECT count(*) FROM "{OTHER}".rf_hidden') == [(2,)]
 
 
+@ON_POSTGRESQL
 async def test_schemas_narrow_the_reflection(pg_store: Store, db_urls: tuple[str, str]) -> None:
     store = Store(db_urls[1])
     try:
@@ -116,11 +122,10 @@ async def test_schemas_narrow_the_reflection(pg_store: Store, db_urls: tuple[str
         await store.dispose()
 
 
+@pytest.mark.parametrize("engine_name", ["postgresql+psycopg"])  # the search path, as psycopg's connect options
 async def test_a_schema_on_the_search_path_gives_its_tables_their_bare_names(
     engine_name: str, db_urls: tuple[str, str], backend: str, run_ddl: RunDDL
 ) -> None:
-    if engine_name != "postgresql+psycopg":
-        pytest.skip("the search path is set through psycopg's connection options")
     run_ddl(SCHEMA_DDL, SCHEMA_DROP)
     escaped = OTHER.replace(" ", "\\ ")  # libpq splits its options at unescaped spaces
     url = sa.make_url(db_urls[1]).update_query_dict({"options": f'-csearch_path=public,"{escaped}"'})
@@ -173,11 +178,10 @@ async def test_the_default_schema_named_reads_what_the_default_reads(
 # -- the row estimate ------------------------------------------------------------------------
 
 
+@ON_POSTGRESQL
 async def test_the_estimate_finds_the_table_by_its_exact_name_and_schema(
     db_urls: tuple[str, str], backend: str, run_ddl: RunDDL
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("the planner's estimate is PostgreSQL's")
     names = {"RfMixed": 40, "rfmixed": 4, "rf spaced": 7, "Rf Ünï": 9}
     create = [f'CREATE SCHEMA "{OTHER}"', f'CREATE TABLE "{OTHER}"."RfMixed" (id integer PRIMARY KEY)',
               f'INSERT INTO "{OTHER}"."RfMixed" SELECT generate_series(1, 13)', f'ANALYZE "{OTHER}"."RfMixed"']
