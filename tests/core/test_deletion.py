@@ -133,6 +133,12 @@ async def test_preview_follows_cascades_of_cascades_and_set_null(owners: Store, 
     assert (plan.cascades, plan.set_null, plan.blockers) == (
         [("dl_child", 2), ("dl_grandchild", 3)], [("dl_soft", 1)], []
     )
+    # the first few rows of each table, by name, for the confirmation
+    assert plan.examples == {
+        "dl_child": ["dl_child #10", "dl_child #11"],
+        "dl_grandchild": ["dl_grandchild #100", "dl_grandchild #101", "dl_grandchild #110"],
+        "dl_soft": ["dl_soft #1"],
+    }
     await owners.delete("dl_owner", (1,))
     assert rows(check_db, "SELECT id FROM dl_child ORDER BY id") == [(20,)]
     assert rows(check_db, "SELECT id FROM dl_grandchild ORDER BY id") == [(200,)]
@@ -142,6 +148,7 @@ async def test_preview_follows_cascades_of_cascades_and_set_null(owners: Store, 
 async def test_a_protected_row_below_a_cascade_blocks_the_delete(owners: Store, check_db: sa.Engine) -> None:
     plan = await owners.delete_preview("dl_owner", (2,))
     assert plan.blockers == [("dl_guard", "grandchild_id", 1)]
+    assert plan.examples["dl_guard"] == ["dl_guard #1"]
     with pytest.raises(WriteError, match="dl_guard"):
         await owners.delete("dl_owner", (2,))
     assert rows(check_db, "SELECT id FROM dl_grandchild WHERE id = 200") == [(200,)]

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tui_admin.core.introspect import is_link_table
+from tui_admin.core.introspect import is_link_table, table_key
+from tui_admin.core.reads import Reading
 
 #: How deep cascades are followed; a self-referencing cascade (a category tree) is counted to here.
 MAX_DEPTH = 10
+EXAMPLES = 3  # rows named per table in the confirmation
 
 
 @dataclass
@@ -36,6 +38,8 @@ class DeletePlan:
     cascades: list[tuple[str, int]] = field(default_factory=list)  # rows the database deletes (ON DELETE CASCADE)
     set_null: list[tuple[str, int]] = field(default_factory=list)  # rows whose key the database clears
     blockers: list[tuple[str, str, int]] = field(default_factory=list)  # (table, columns, rows) that refer to it
+    #: The first few rows of each table above, by their labels (for a registered model's table).
+    examples: dict[str, list[str]] = field(default_factory=dict)
     #: The link rows to delete before the record, deepest first (not shown; run by `delete`).
     link_deletes: list[sa.Delete] = field(default_factory=list, repr=False, compare=False)
 
@@ -81,9 +85,28 @@ def _add(counts: list[tuple[str, int]], table: str, n: int) -> None:
     counts.append((table, n))
 
 
-def plan_delete(session: Session, table: sa.Table, condition: sa.ColumnElement[bool], label: str) -> DeletePlan:
-    """Follow the foreign keys that refer to the rows matching `condition`, level by level."""
+def _examples(session: Session, reading: Reading | None, table: sa.Table, rows: sa.ColumnElement[bool]) -> list[str]:
+    """The labels of the first few rows matching `rows`, when a registered model shows `table`."""
+    admin = reading.registry.for_table(table_key(table)) if reading is not None else None
+    if admin is None or admin.info.table is not table:
+        return []
+    info = admin.info
+    stmt = sa.select(*reading.reader(info).columns).select_from(table).where(rows).order_by(  # type: ignore[union-attr]
+        *(info.columns[n].column for n in info.primary_key)).limit(EXAMPLES)
+    return [info.label(obj) for obj, _, _ in reading.fetch(session, info, stmt)]  # type: ignore[union-attr]
+
+
+def plan_delete(
+    session: Session, table: sa.Table, condition: sa.ColumnElement[bool], label: str, reading: Reading | None = None
+) -> DeletePlan:
+    """Follow the foreign keys that refer to the rows matching `condition`, level by level; with
+    `reading`, name the first few rows of each table that a registered model shows."""
     plan = DeletePlan(label)
+
+    def example(child: sa.Table, rows: sa.ColumnElement[bool]) -> None:
+        if child.name not in plan.examples and (found := _examples(session, reading, child, rows)):
+            plan.examples[child.name] = found
+
     level: list[tuple[sa.Table, sa.ColumnElement[bool]]] = [(table, condition)]
     deletes: list[list[sa.Delete]] = []
     for _depth in range(MAX_DEPTH):
@@ -104,6 +127,7 @@ def plan_delete(session: Session, table: sa.Table, condition: sa.ColumnElement[b
                     _add(plan.set_null, fk.table.name, n)
                 else:
                     plan.blockers.append((fk.table.name, ", ".join(c.name for c in fk.columns), n))
+                example(fk.table, rows)
             for child, conditions in removed.items():
                 rows = sa.or_(*conditions)
                 n = _count(session, child, rows)
@@ -115,6 +139,7 @@ def plan_delete(session: Session, table: sa.Table, condition: sa.ColumnElement[b
                     deletes[-1].append(sa.delete(child).where(rows))
                 else:
                     _add(plan.cascades, child.name, n)
+                    example(child, rows)
                 following.append((child, rows))
         if not following:
             break

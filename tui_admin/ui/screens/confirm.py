@@ -52,16 +52,29 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 def delete_question(model: str, plan: DeletePlan) -> str:
-    """The confirmation text: what goes, and what else goes with it (or why it cannot go)."""
+    """The confirmation text: what goes, and what else goes with it (or why it cannot go), with
+    the first few rows of each table by name."""
+
+    def named(table: str) -> str:
+        shown = plan.examples.get(table)
+        return f": {', '.join(shown)}{', …' if len(shown) < plan_rows(table) else ''}" if shown else ""
+
+    def plan_rows(table: str) -> int:
+        return sum(n for t, n in [*plan.links, *plan.cascades, *plan.set_null] if t == table) or sum(
+            n for t, _, n in plan.blockers if t == table)
+
     if not plan.allowed:
         lines = [f"{model} “{plan.label}” cannot be deleted:"]
-        lines += [f"  {n} {table} row(s) refer to it ({table}.{column})" for table, column, n in plan.blockers]
+        lines += [f"  {n} {table} row(s) refer to it ({table}.{column}){named(table)}"
+                  for table, column, n in plan.blockers]
         lines.append("Reassign or delete those first.")
         return "\n".join(lines)
     lines = [f"Delete {model} “{plan.label}”?"]
     lines += [f"  also removes its {n} link row(s) in {table}" for table, n in plan.links]
-    lines += [f"  the database also deletes {n} {table} row(s) (ON DELETE CASCADE)" for table, n in plan.cascades]
-    lines += [f"  the database clears the key of {n} {table} row(s) (ON DELETE SET NULL)" for table, n in plan.set_null]
+    lines += [f"  the database also deletes {n} {table} row(s) (ON DELETE CASCADE){named(table)}"
+              for table, n in plan.cascades]
+    lines += [f"  the database clears the key of {n} {table} row(s) (ON DELETE SET NULL){named(table)}"
+              for table, n in plan.set_null]
     lines.append("This cannot be undone.")
     return "\n".join(lines)
 
