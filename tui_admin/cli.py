@@ -39,6 +39,11 @@ keys:
   enter open · n new · e edit · d delete · / search · s sort · f filter · r refresh
   ctrl+s save (forms) · escape back · f1 or ? help · ctrl+q quit
 
+tools:
+  sqladmin-tui doctor [URL] [--models M] [--json]
+                          check the models and the database against the SQLModel production
+                          rules (sqladmin-tui doctor --help)
+
 examples:
   sqladmin-tui
   sqladmin-tui sqlite:///app.db --models myapp.models
@@ -103,7 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: `sqladmin-tui NAME …` runs a tool instead of the app; each parses its own arguments.
+SUBCOMMANDS = {"doctor": "tui_admin.doctor_cli"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        import importlib
+
+        return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     url = args.url or os.environ.get("DATABASE_URL") or None

@@ -10,6 +10,7 @@ relationship the screen did not ask for raises instead of costing a hidden query
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from tui_admin.core import writes
 from tui_admin.core.deletion import DeletePlan
 from tui_admin.core.dialects import Backend, backend
+from tui_admin.core.doctor import Finding, Limits, diagnose
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, mask, parse
 from tui_admin.core.introspect import ForeignKeyInfo
 from tui_admin.core.query import ListQuery
@@ -227,3 +229,15 @@ class Store:
         if diff:
             await self._run(f"links {name}.{relation}", lambda s: edit.apply(s, diff), write=True,
                             landed=lambda s, _: edit.applied(s, diff))
+
+    # -- the doctor ---------------------------------------------------------------------------
+
+    async def diagnose(
+        self, *, models: bool = True, module: ModuleType | None = None, limits: Limits | None = None
+    ) -> list[Finding]:
+        """The doctor's findings on the registry and this database (see `doctor.diagnose`): read
+        only, in one session. `models`: the registry is the user's models, not reflected ones."""
+        registry = self._registry
+        return await self._run(
+            "doctor", lambda s: diagnose(s.connection(), registry, models=models, module=module, limits=limits)
+        )
