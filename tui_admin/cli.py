@@ -40,6 +40,9 @@ keys:
   ctrl+s save (forms) · escape back · f1 or ? help · ctrl+q quit
 
 tools:
+  sqladmin-tui init [URL] --models M | --demo
+                          create the models' missing tables (never altering one); --demo
+                          also loads the demo rows: the demo on PostgreSQL or MariaDB
   sqladmin-tui doctor [URL] [--models M] [--json]
                           check the models and the database against the SQLModel production
                           rules (sqladmin-tui doctor --help)
@@ -109,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: `sqladmin-tui NAME …` runs a tool instead of the app; each parses its own arguments.
-SUBCOMMANDS = {"doctor": "tui_admin.doctor_cli"}
+SUBCOMMANDS = {"doctor": "tui_admin.doctor_cli", "init": "tui_admin.init_cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tui_admin.core import writes
+from tui_admin.core import creation, writes
 from tui_admin.core.deletion import DeletePlan
 from tui_admin.core.dialects import Backend, backend
 from tui_admin.core.doctor import Finding, Limits, diagnose
@@ -229,6 +229,22 @@ class Store:
         if diff:
             await self._run(f"links {name}.{relation}", lambda s: edit.apply(s, diff), write=True,
                             landed=lambda s, _: edit.applied(s, diff))
+
+    # -- creating what the models need ----------------------------------------------------------
+
+    async def create_missing(self) -> list[str]:
+        """Create the registered models' tables that the database lacks (never altering or
+        dropping one that exists); return their names. Refused when read-only."""
+        registry = self.registry
+        return await self._run("create tables", lambda s: creation.create_missing(s, registry), write=True,
+                               landed=lambda s, _: creation.created(s, registry))
+
+    async def load_rows(self, names: Sequence[str], inserts: list[str]) -> creation.Loaded:
+        """Run `inserts` (SQL with explicit keys) into the tables of the models `names`, only if
+        all are empty, and move their key sequences past the keys inserted."""
+        tables = [self.admin(n).info.source for n in names]
+        return await self._run("load rows", lambda s: creation.load_rows(s, tables, inserts), write=True,
+                               landed=lambda s, _: creation.not_empty(s, tables))
 
     # -- the doctor ---------------------------------------------------------------------------
 

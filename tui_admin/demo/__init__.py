@@ -19,6 +19,16 @@ def sample_sql() -> str:
     return files(__package__).joinpath("sample.db.sql").read_text(encoding="utf-8")
 
 
+#: The demo's models, parents first: the order its rows are loaded in.
+TABLE_MODELS = ("Team", "Hero", "HeroTeamLink")
+
+
+def sample_inserts() -> list[str]:
+    """The INSERT statements of `sample.db.sql`: plain SQL with explicit keys, which every
+    supported database accepts."""
+    return [s.strip() for s in sample_sql().split(";\n") if s.strip().startswith("INSERT")]
+
+
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("sqladmin-tui", appauthor=False)) / "demo.db"
 
@@ -54,7 +64,7 @@ def install(url: str) -> None:
 
     engine = sa.create_engine(url)
     tables = [models.Team.__table__, models.Hero.__table__, models.HeroTeamLink.__table__]
-    inserts = [s.strip() for s in sample_sql().split(";\n") if s.strip().startswith("INSERT")]
+    inserts = sample_inserts()
     try:
         SQLModel.metadata.drop_all(engine, tables=tables)
         SQLModel.metadata.create_all(engine, tables=tables)
