@@ -144,3 +144,53 @@ def test_a_models_module_that_fails_is_one_line_and_exit_code_2(tmp_path: Path, 
     assert result.returncode == 2
     assert last_line(result).startswith(message)
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_help_fits_the_terminal_and_names_every_key(columns: int) -> None:
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": str(columns)}
+    for args in (["--help"], ["doctor", "--help"], ["init", "--help"]):
+        result = run(*args, env=env)
+        assert result.returncode == 0
+        lines = result.stdout.splitlines()
+        assert max(map(len, lines)) <= min(columns, 100) - 1, [line for line in lines if len(line) >= columns]
+    text = " ".join(run("--help", env=env).stdout.split())
+    keys = ("l links", "f12 query log", "ctrl+p palette", "f1 or ? help", "sqladmin-tui doctor", "sqladmin-tui init")
+    for key in keys:
+        assert key in text
+
+
+MODELS_FILE = (
+    "from sqlmodel import Field, SQLModel\n\n"
+    "class Gadget(SQLModel, table=True):\n"
+    "    id: int | None = Field(default=None, primary_key=True)\n"
+    "    name: str = Field(max_length=20)\n\n"
+    "ADMIN = [Gadget]\n"
+)
+
+
+@pytest.mark.parametrize(
+    "form", ["gadgets.py", "./gadgets.py", "{dir}/gadgets.py", "gadgets:ADMIN", "gadgets.py:ADMIN"]
+)
+def test_models_may_be_a_file_path_or_module_attr(tmp_path: Path, form: str) -> None:
+    (tmp_path / "gadgets.py").write_text(MODELS_FILE)
+    (tmp_path / "x.db").touch()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = elsewhere if form.startswith("{dir}") else tmp_path
+    result = subprocess.run(
+        [str(SCRIPT), "doctor", f"sqlite:///{tmp_path / 'x.db'}", "--models", form.format(dir=tmp_path)],
+        capture_output=True, text=True, timeout=60, cwd=cwd, stdin=subprocess.DEVNULL,
+    )
+    assert "D001 Gadget: table gadget does not exist" in result.stdout, result.stderr  # the models were loaded
+    assert result.returncode == 1
+
+
+def test_a_models_module_not_found_says_where_it_is_looked_for(tmp_path: Path) -> None:
+    result = subprocess.run([str(SCRIPT), "sqlite:///x.db", "--models", "mymodels"], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert "importable from the current directory or PYTHONPATH, or be given as a file path" in last_line(result)
+    missing_file = subprocess.run([str(SCRIPT), "sqlite:///x.db", "--models", "nothere.py"], capture_output=True,
+                                  text=True, timeout=60, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert last_line(missing_file) == "sqladmin-tui: error: cannot import models file 'nothere.py': no such file"

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from tui_admin import __version__
@@ -30,14 +33,16 @@ database URLs (driver extras: pip install 'sqladmin-tui[postgres,mysql,async]'):
 
 models:
   --models myapp.models   imports the module and registers every SQLModel table model in it,
-                          and every ModelAdmin subclass (options: column_list, label, ...).
+                          and every ModelAdmin subclass (options: column_list, label, ...);
+                          also a file (--models models.py) or an attribute (myapp.admin:MODELS).
   without --models        the database's tables and views are reflected and shown as they are
                           (views and tables without a primary key read-only); --schema NAME
                           (repeatable) narrows them to some schemas.
 
 keys:
-  enter open · n new · e edit · d delete · / search · s sort · f filter · r refresh
-  ctrl+s save (forms) · escape back · f1 or ? help · ctrl+q quit
+enter open · n new · e edit · d delete · l links (many-to-many) · / search · s sort ·
+f filter · r refresh · ctrl+s save (forms) · escape back · f1 or ? help · f12 query log ·
+ctrl+p palette · ctrl+q quit
 
 tools:
   sqladmin-tui init [URL] --models M | --demo
@@ -52,6 +57,47 @@ examples:
   sqladmin-tui sqlite:///app.db --models myapp.models
   DATABASE_URL=postgresql+psycopg://me@localhost/shop sqladmin-tui --models shop.models --read-only
 """
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's layout, with the description and epilog wrapped to the terminal too: a
+    paragraph is filled; in an indented list, each `  term  text` item keeps its term and wraps
+    its text under itself, so the help reads evenly at 80 columns and at 200."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=min(shutil.get_terminal_size().columns, 100) - 2, max_help_position=26)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n\n".join(_fill_paragraph(p, width) for p in text.strip("\n").split("\n\n"))
+
+
+def _fill_paragraph(paragraph: str, width: int) -> str:
+    def fill(text: str, first: str, rest: str) -> str:
+        return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+
+    lines = paragraph.splitlines()
+    heading = lines[0].endswith(":") and not lines[0].startswith(" ")
+    out = [fill(lines.pop(0), "", "  ")] if heading else []
+    if lines and not lines[0].startswith("  "):  # prose: under a heading, indented like a list
+        indent = "  " if heading else ""
+        return "\n".join([*out, fill(" ".join(lines), indent, indent)])
+    items: list[list[str]] = []
+    for line in lines:  # an item starts at two spaces; deeper lines continue it
+        if line.startswith("   ") and items:
+            items[-1].append(line)
+        else:
+            items.append([line])
+    for first, *more in items:
+        column = len(more[0]) - len(more[0].lstrip()) if more else 0
+        term = re.match(r"  (\S.*?\S)( {2,})(\S.*)$", first)
+        if term:  # `  term   text`, the text wrapped in its own column
+            column = 2 + len(term[1]) + len(term[2])
+            out.append(fill(" ".join([term[3], *(m.strip() for m in more)]), first[:column], " " * column))
+        elif more:  # a term on its own line, its text below it
+            out += [first, fill(" ".join(m.strip() for m in more), " " * column, " " * column)]
+        else:
+            out.append(fill(first.strip(), "  ", "    "))
+    return "\n".join(out)
 
 
 def _seconds(text: str) -> float:
@@ -69,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sqladmin-tui",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "url",
@@ -80,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--models",
         metavar="MODULE",
-        help="import MODULE and register its SQLModel table models and ModelAdmin classes",
+        help="register the SQLModel table models and ModelAdmin classes of MODULE (a dotted name importable from "
+        "the current directory or PYTHONPATH, a file path such as models.py, or MODULE:ATTR naming a Registry or a "
+        "list of models)",
     )
     parser.add_argument(
         "--schema",
@@ -133,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
     from tui_admin.core.engine import EngineError, check
+    from tui_admin.core.loading import load_registry
     from tui_admin.core.registry import ConfigError, Registry
 
     title = None
@@ -146,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             title = f"demo · {path}"
         else:
             check(url)
-            registry = Registry.from_module(args.models) if args.models else None
+            registry = load_registry(args.models)[0] if args.models else None
     except (ConfigError, EngineError) as exc:
         print(f"sqladmin-tui: error: {exc}", file=sys.stderr)
         return 2

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from tui_admin.cli import HelpFormatter
 
 if TYPE_CHECKING:
     from tui_admin.core.doctor import Finding
@@ -42,7 +43,7 @@ examples:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sqladmin-tui doctor", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("url", nargs="?", metavar="DATABASE_URL",
                         help="SQLAlchemy database URL (default: $DATABASE_URL, else the embedded demo)")
@@ -62,9 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
     from tui_admin.core.engine import EngineError, check, mask
-    from tui_admin.core.registry import ConfigError, Registry
+    from tui_admin.core.loading import load_registry
+    from tui_admin.core.registry import ConfigError
 
-    module: ModuleType | None = None
     try:
         if url is None:
             from tui_admin import demo
@@ -73,9 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.models = demo.MODELS_MODULE
         else:
             check(url)
-        if args.models:
-            module = _import(args.models)
-        registry = Registry.from_module(module) if module is not None else None
+        registry, module = load_registry(args.models) if args.models else (None, None)
     except (ConfigError, EngineError) as exc:
         print(f"sqladmin-tui doctor: error: {exc}", file=sys.stderr)
         return 2
@@ -86,17 +85,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(_as_json(findings) if args.json else _as_text(findings))
     return 1 if any(f.severity == "error" for f in findings) else 0
-
-
-def _import(name: str) -> ModuleType:
-    from tui_admin.core.registry import ConfigError
-
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise ConfigError(f"cannot import models module {name!r}: {exc}") from exc
-    except Exception as exc:
-        raise ConfigError(f"cannot import models module {name!r}: {type(exc).__name__}: {exc}") from exc
 
 
 async def _diagnose(url: str, registry: object, module: ModuleType | None) -> list[Finding]:

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from tui_admin.cli import HelpFormatter
+
 DESCRIPTION = """\
 Create the tables of your SQLModel models that the database does not have yet (with their
 indexes), and print each one created. Tables that exist are never altered or dropped: run
@@ -35,7 +37,7 @@ examples:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sqladmin-tui init", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("url", nargs="?", metavar="DATABASE_URL",
                         help="SQLAlchemy database URL (default: $DATABASE_URL)")
@@ -56,11 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from tui_admin import demo
     from tui_admin.core.engine import EngineError, check, mask
-    from tui_admin.core.registry import ConfigError, Registry
+    from tui_admin.core.loading import load_registry
+    from tui_admin.core.registry import ConfigError
 
     try:
         check(url)
-        registry = Registry.from_module(demo.MODELS_MODULE if args.demo else args.models)
+        registry = load_registry(demo.MODELS_MODULE if args.demo else args.models)[0]
     except (ConfigError, EngineError) as exc:
         print(f"sqladmin-tui init: error: {exc}", file=sys.stderr)
         return 2
