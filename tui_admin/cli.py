@@ -52,6 +52,12 @@ tools:
                           check the models and the database against the SQLModel production
                           rules (sqladmin-tui doctor --help)
 
+config file:
+  sqladmin-tui.toml       in the current directory (or [tool.sqladmin-tui] in its pyproject.toml):
+                          url, models, read_only, lock_timeout, theme, [keys] remaps and
+                          [connections.NAME] opened with @NAME; ${VAR} is read from the
+                          environment, so no secret is stored. Command-line options win.
+
 examples:
   sqladmin-tui
   sqladmin-tui sqlite:///app.db --models myapp.models
@@ -121,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
         "url",
         nargs="?",
         metavar="DATABASE_URL",
-        help="SQLAlchemy database URL (default: $DATABASE_URL, else the embedded demo)",
+        help="SQLAlchemy database URL, or @NAME for a connection of the config file (default: $DATABASE_URL, "
+        "then the config file's url, else the embedded demo)",
     )
     parser.add_argument(
         "--models",
@@ -171,7 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
-    url = args.url or os.environ.get("DATABASE_URL") or None
+    from tui_admin.config import ConfigFileError, settle
+
+    try:
+        url, config = settle(args.url)
+    except ConfigFileError as exc:
+        print(f"sqladmin-tui: error: {exc}", file=sys.stderr)
+        return 2
+    args.models = args.models or config.models
+    args.read_only = args.read_only or bool(config.read_only)
+    args.lock_timeout = args.lock_timeout or config.lock_timeout
     if url is None and args.models:
         parser.error("--models needs a DATABASE_URL (without one, the demo opens with its own models)")
     if args.schemas and (url is None or args.models):

@@ -57,7 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    url = args.url or os.environ.get("DATABASE_URL") or None
+    from tui_admin.config import ConfigFileError, settle
+
+    try:
+        url, config = settle(args.url)
+    except ConfigFileError as exc:
+        print(f"sqladmin-tui doctor: error: {exc}", file=sys.stderr)
+        return 2
+    if not getattr(args, "demo", False):
+        args.models = args.models or config.models
     if url is None and args.models:
         parser.error("--models needs a DATABASE_URL (without one, the demo is checked with its own models)")
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project

@@ -51,7 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    url = args.url or os.environ.get("DATABASE_URL") or None
+    from tui_admin.config import ConfigFileError, settle
+
+    try:
+        url, config = settle(args.url)
+    except ConfigFileError as exc:
+        print(f"sqladmin-tui init: error: {exc}", file=sys.stderr)
+        return 2
+    if not getattr(args, "demo", False):
+        args.models = args.models or config.models
     if url is None:
         parser.error("init needs a DATABASE_URL (the embedded demo, without one, builds itself)")
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
@@ -68,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sqladmin-tui init: error: {exc}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_init(url, registry, demo=args.demo, read_only=args.read_only))
+        return asyncio.run(_init(url, registry, demo=args.demo, read_only=args.read_only or bool(config.read_only)))
     except Exception as exc:  # the database refuses: one line, no traceback
         print(f"sqladmin-tui init: error: {mask(url)}: {_first_line(exc)}", file=sys.stderr)
         return 1
