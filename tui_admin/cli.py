@@ -48,6 +48,9 @@ tools:
   sqladmin-tui init [URL] --models M | --demo
                           create the models' missing tables (never altering one); --demo
                           also loads the demo rows: the demo on PostgreSQL or MariaDB
+  sqladmin-tui export [URL] MODEL --format csv|json|jsonl [-o FILE]
+                          a list (--search, --filter F=V, --sort [-]F) to a file or stdout,
+                          streamed in constant memory
   sqladmin-tui doctor [URL] [--models M] [--json]
                           check the models and the database against the SQLModel production
                           rules (sqladmin-tui doctor --help)
@@ -167,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: `sqladmin-tui NAME …` runs a tool instead of the app; each parses its own arguments.
-SUBCOMMANDS = {"doctor": "tui_admin.doctor_cli", "init": "tui_admin.init_cli"}
+SUBCOMMANDS = {"doctor": "tui_admin.doctor_cli", "init": "tui_admin.init_cli", "export": "tui_admin.export_cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -144,6 +144,27 @@ class Reading:
         first, last = (cursors[0], cursors[-1]) if cursors else (None, None)
         return Page(rows, labels, has_more, first, last, counts, cursors, raws)
 
+    def values_page(
+        self, session: Session, query: ListQuery, *, after: Sequence[Any] | None = None, limit: int = 1000
+    ) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None, bool]:
+        """A page of the list's rows as plain values by attribute name (no objects, labels or
+        counts: what an export streams), the cursor of its last row, and whether more follow."""
+        admin = self.registry[query.model]
+        info = admin.info
+        reader = self.reader(info)
+        stmt = page_select(admin, query, self.rules, reader.columns, after=after, limit=limit + 1,
+                           parent=self.parent(query))
+        result = session.execute(stmt)
+        processors = reader.processors(result)
+        cells = result.all()
+        has_more = len(cells) > limit
+        rows, last = [], None
+        for row in cells[:limit]:
+            rows.append(reader.values(row, processors))
+        if rows:
+            last = cursor_of(admin, query, dict(zip(reader.keys, cells[len(rows) - 1], strict=False)))
+        return rows, last, has_more
+
     def labels(self, session: Session, info: ModelInfo, rows: Sequence[Any], fields: Iterable[str]) -> Labels:
         """Labels of the records that the rows' foreign keys name: one query per referenced
         table, however many rows and however many keys point at it (owner_id, created_by_id)."""

@@ -142,6 +142,14 @@ class Store:
         return await self._run(f"list {query.model}", lambda s: self.reading.page(
             s, query, after=after, start=start, before=before, from_end=from_end, limit=limit))
 
+    async def values_page(
+        self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000
+    ) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None, bool]:
+        """A page of the list's rows as plain values (what `export.stream` reads), the cursor of
+        its last row, and whether more follow."""
+        return await self._run(f"export {query.model}",
+                               lambda s: self.reading.values_page(s, query, after=after, limit=limit))
+
     async def get(self, name: str, pk: Sequence[Any]) -> Record:
         """The record with key `pk` (what an edit form opens with) and its foreign keys' labels."""
         info = self.admin(name).info

@@ -1,0 +1,230 @@
+"""Export a list (its search, filters and sort applied) to CSV, JSON or JSON Lines, streamed.
+
+The rows are read page by page by keyset, each page in a session of its own, and written as they
+come, so a million rows cost the memory of one page, and a cancelled export stops at a page
+boundary. The file is written beside its name and renamed at the end: an export that fails or is
+cancelled leaves no partial file behind, and an existing file is replaced only by a whole one.
+
+Values keep what they are: NULL is an empty CSV field and JSON `null`; decimals keep every digit
+(a JSON number written from the decimal's own text, never through a float); datetimes, dates
+and times are ISO 8601; bytes are base64; JSON documents and arrays stay JSON (text in CSV).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import decimal
+import enum
+import json
+import math
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from tui_admin.core.introspect import ColumnInfo
+from tui_admin.core.query import ListQuery
+from tui_admin.core.reading import Unreadable
+
+FORMATS = ("csv", "json", "jsonl")
+PAGE_ROWS = 1000
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON's own types (None, bool, int, float, str, list, dict) or, for a decimal,
+    the `decimal.Decimal` itself (each writer keeps its digits)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")  # JSON has none
+    if isinstance(value, decimal.Decimal):
+        return value if value.is_finite() else str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)]
+    if isinstance(value, Unreadable):
+        return str(value.raw)
+    return str(value)  # an interval, an address, a type the admin shows as text
+
+
+def _json(value: Any) -> str:
+    """JSON text of a `plain` value, decimals written from their own digits."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)  # '12.50', '-0', '1E+2': each a JSON number, with the decimal's digits
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_json(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+class Writer(Protocol):
+    def begin(self, names: Sequence[str]) -> None: ...
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None: ...
+    def end(self) -> None: ...
+
+
+class CsvWriter:
+    """RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._csv = csv.writer(out, lineterminator="\r\n")
+
+    def begin(self, names: Sequence[str]) -> None:
+        self._csv.writerow(names)
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._csv.writerows([_csv_field(v) for v in row] for row in rows)
+
+    def end(self) -> None:
+        pass
+
+
+def _csv_field(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return _json(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value  # None: an empty field
+
+
+class JsonLinesWriter:
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._names: Sequence[str] = ()
+
+    def begin(self, names: Sequence[str]) -> None:
+        self._names = [json.dumps(n, ensure_ascii=False) for n in names]
+
+    def _object(self, row: Sequence[Any]) -> str:
+        return "{" + ", ".join(f"{n}: {_json(v)}" for n, v in zip(self._names, row, strict=True)) + "}"
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._out.write("".join(self._object(row) + "\n" for row in rows))
+
+    def end(self) -> None:
+        pass
+
+
+class JsonWriter(JsonLinesWriter):
+    """One JSON array of objects, written one row at a time (never held whole)."""
+
+    def begin(self, names: Sequence[str]) -> None:
+        super().begin(names)
+        self._out.write("[")
+        self._first = True
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self._out.write(("\n" if self._first else ",\n") + self._object(row))
+            self._first = False
+
+    def end(self) -> None:
+        self._out.write("\n]\n" if not self._first else "]\n")
+
+
+WRITERS: dict[str, Callable[[IO[str]], Writer]] = {"csv": CsvWriter, "json": JsonWriter, "jsonl": JsonLinesWriter}
+
+
+@dataclass
+class Progress:
+    """How far an export has come; `total` is None until the count (asked alongside) is known."""
+
+    rows: int = 0
+    total: int | None = None
+    started: float = 0.0
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, at the rate so far."""
+        if self.total is None or not self.rate:
+            return None
+        return max(self.total - self.rows, 0) / self.rate
+
+
+#: Reads one page: (rows as value dicts, cursor of the last, more follow).
+PageReader = Callable[[ListQuery, Sequence[Any] | None, int], Awaitable[tuple[list[dict[str, Any]], Any, bool]]]
+
+
+async def stream(
+    read_page: PageReader,
+    query: ListQuery,
+    columns: Sequence[ColumnInfo],
+    out: IO[str],
+    fmt: str,
+    *,
+    progress: Progress | None = None,
+    on_page: Callable[[Progress], None] | None = None,
+    page_rows: int = PAGE_ROWS,
+) -> Progress:
+    """Write every row of `query` to `out` in `fmt`, page by page."""
+    progress = progress or Progress()
+    progress.started = progress.started or time.monotonic()
+    writer = WRITERS[fmt](out)
+    writer.begin([c.name for c in columns])
+    names = [c.name for c in columns]
+    after = None
+    while True:
+        rows, after, more = await read_page(query, after, page_rows)
+        writer.rows([plain(row[n]) for n in names] for row in rows)
+        progress.rows += len(rows)
+        if on_page is not None:
+            on_page(progress)
+        if not more:
+            break
+    writer.end()
+    return progress
+
+
+async def to_file(
+    read_page: PageReader,
+    query: ListQuery,
+    columns: Sequence[ColumnInfo],
+    path: Path | str,
+    fmt: str,
+    **options: Any,
+) -> Progress:
+    """`stream` into `path`, through a partial file renamed at the end; on any failure or
+    cancellation the partial file is removed and `path` is left as it was."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            done = await stream(read_page, query, columns, out, fmt, **options)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return done
+
+
+def suggested_name(model: str, fmt: str, now: dt.datetime | None = None) -> str:
+    """`hero-2026-12-01-0645.csv`: the model and the minute, so exports do not overwrite each other."""
+    stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d-%H%M")
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in model.lower()) or "export"
+    return f"{safe}-{stamp}.{fmt}"
+
