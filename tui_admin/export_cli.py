@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--search", default="", metavar="TEXT", help="the list's search (text, =exact, ^prefix)")
     parser.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE", dest="filters",
                         help="only rows whose FIELD equals VALUE (repeatable; FIELD= is NULL)")
-    parser.add_argument("--sort", metavar="[-]FIELD", help="sort by FIELD; --sort=-FIELD: descending (default: the key)")
+    parser.add_argument("--sort", metavar="[-]FIELD",
+                        help="sort by FIELD; --sort=-FIELD: descending (default: the key)")
     parser.add_argument("--format", required=True, choices=("csv", "json", "jsonl"), dest="fmt")
     parser.add_argument("-o", "--output", default="-", metavar="FILE", help="the file to write (default -: stdout)")
     return parser
@@ -96,10 +97,11 @@ async def _export(url: str, registry: Any, args: argparse.Namespace) -> int:
         query = _query(registry, args)
         admin = registry[query.model]
         columns = [admin.info.columns[n] for n in admin.shown_columns]
+        order = list(admin.info.columns)
         if args.output == "-":
-            done = await export.stream(store.values_page, query, columns, sys.stdout, args.fmt)
+            done = await export.stream(store.values_page, query, columns, sys.stdout, args.fmt, order=order)
         else:
-            done = await export.to_file(store.values_page, query, columns, args.output, args.fmt)
+            done = await export.to_file(store.values_page, query, columns, args.output, args.fmt, order=order)
     finally:
         await store.dispose()
     where = "stdout" if args.output == "-" else args.output

@@ -31,6 +31,7 @@ BYTES = {"sqlite": "X'00FF10'", "postgresql": "'\\x00ff10'::bytea", "mysql": "X'
 #: as a REAL when the text converts, so its digits end at the float's.
 AMOUNT = {"sqlite": "12345678901234568.000000000000"}
 EXACT = "12345678901234567.123456789012"
+ORDER = ["id", "grp", "amount", "words", "at", "data", "doc"]
 TEXTS = ["café ☕ 日本", "[bold red]not markup[/]", 'a, "quoted"\nsecond line', "", None]
 
 
@@ -69,7 +70,7 @@ def _columns(store: Store) -> list:
 async def _export(store: Store, fmt: str, query: ListQuery | None = None, page_rows: int = 2) -> str:
     out = io.StringIO()
     await export.stream(store.values_page, query or ListQuery("export me"), _columns(store), out, fmt,
-                        page_rows=page_rows)
+                        order=ORDER, page_rows=page_rows)
     return out.getvalue()
 
 
@@ -130,12 +131,13 @@ async def test_a_cancelled_export_leaves_the_old_file_untouched(store: Store, tm
         return page
 
     task = asyncio.create_task(export.to_file(slow_pages, ListQuery("export me"), _columns(store), target, "csv",
-                                              page_rows=1))
+                                              order=ORDER, page_rows=1))
     await first_page.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert target.read_text() == "the old export\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["out.csv"]  # no partial file left
-    done = await export.to_file(store.values_page, ListQuery("export me"), _columns(store), target, "csv")
+    done = await export.to_file(store.values_page, ListQuery("export me"), _columns(store), target, "csv",
+                                order=ORDER)
     assert done.rows == 6 and target.read_text().startswith("id,grp,amount")

@@ -12,6 +12,7 @@ and times are ISO 8601; bytes are base64; JSON documents and arrays stay JSON (t
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import csv
 import datetime as dt
@@ -32,7 +33,7 @@ from tui_admin.core.query import ListQuery
 from tui_admin.core.reading import Unreadable
 
 FORMATS = ("csv", "json", "jsonl")
-PAGE_ROWS = 1000
+PAGE_ROWS = 5000
 
 
 def plain(value: Any) -> Any:
@@ -71,7 +72,7 @@ def _json(value: Any) -> str:
         return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_json(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=str)  # an Unreadable cell: its stored text
 
 
 class Writer(Protocol):
@@ -90,7 +91,7 @@ class CsvWriter:
         self._csv.writerow(names)
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._csv.writerows([_csv_field(v) for v in row] for row in rows)
+        self._csv.writerows(rows)  # fields already made CSV's (see `_plan`)
 
     def end(self) -> None:
         pass
@@ -166,8 +167,33 @@ class Progress:
         return max(self.total - self.rows, 0) / self.rate
 
 
-#: Reads one page: (rows as value dicts, cursor of the last, more follow).
-PageReader = Callable[[ListQuery, Sequence[Any] | None, int], Awaitable[tuple[list[dict[str, Any]], Any, bool]]]
+#: Reads one page: (rows as tuples in `ModelInfo.columns` order, cursor of the last, more follow).
+PageReader = Callable[[ListQuery, Sequence[Any] | None, int], Awaitable[tuple[list[Sequence[Any]], Any, bool]]]
+
+#: Kinds whose values are already what every format writes (int, str, None): passed through.
+_AS_IS = frozenset({"integer", "text"})
+
+
+def _plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple[list[int], list[Any]]:
+    """Which cell of a row each exported column is, and its conversion (None: as it is)."""
+    to_field = _csv_field if fmt == "csv" else None
+    positions = [list(order).index(c.name) for c in columns]
+    converters: list[Any] = []
+    for col in columns:
+        if str(col.kind) in _AS_IS:
+            converters.append(None)
+        elif to_field is not None:
+            converters.append(lambda v, f=to_field: f(plain(v)))
+        else:
+            converters.append(plain)
+    return positions, converters
+
+
+def _prepared(rows: Sequence[Sequence[Any]], positions: list[int], converters: list[Any], whole: bool) -> Any:
+    if whole and not any(converters):  # the rows as the driver gave them: csv writes them in C
+        return rows
+    plan = list(zip(positions, converters, strict=True))
+    return [[row[i] if convert is None or row[i] is None else convert(row[i]) for i, convert in plan] for row in rows]
 
 
 async def stream(
@@ -177,25 +203,35 @@ async def stream(
     out: IO[str],
     fmt: str,
     *,
+    order: Sequence[str],
     progress: Progress | None = None,
     on_page: Callable[[Progress], None] | None = None,
     page_rows: int = PAGE_ROWS,
 ) -> Progress:
-    """Write every row of `query` to `out` in `fmt`, page by page."""
+    """Write every row of `query` to `out` in `fmt`, page by page. `order`: the names of a row's
+    cells as `read_page` gives them (the model's columns), which `columns` picks from."""
     progress = progress or Progress()
     progress.started = progress.started or time.monotonic()
+    order = list(order)
+    positions, converters = _plan(columns, order, fmt)
+    whole = positions == list(range(len(order)))
     writer = WRITERS[fmt](out)
     writer.begin([c.name for c in columns])
-    names = [c.name for c in columns]
-    after = None
-    while True:
-        rows, after, more = await read_page(query, after, page_rows)
-        writer.rows([plain(row[n]) for n in names] for row in rows)
-        progress.rows += len(rows)
-        if on_page is not None:
-            on_page(progress)
-        if not more:
-            break
+    # The next page is read (in the Store's thread) while this one is written: the two overlap.
+    pending = asyncio.ensure_future(read_page(query, None, page_rows))
+    try:
+        while True:
+            rows, after, more = await pending
+            if more:
+                pending = asyncio.ensure_future(read_page(query, after, page_rows))
+            writer.rows(_prepared(rows, positions, converters, whole))
+            progress.rows += len(rows)
+            if on_page is not None:
+                on_page(progress)
+            if not more:
+                break
+    finally:
+        pending.cancel()
     writer.end()
     return progress
 

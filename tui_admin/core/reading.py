@@ -129,6 +129,30 @@ class Reader:
             out[key] = value
         return out
 
+    def converters(self, result: sa.CursorResult[Any]) -> list[tuple[int, Any, Any]]:
+        """(position, processor, after) of each column whose raw cell must be converted; none for
+        those the driver already gives as their Python value (SQLite's integers and text)."""
+        return [
+            (i, process, after)
+            for i, (process, after) in enumerate(zip(self.processors(result), self._after, strict=True))
+            if process is not None or after is not None
+        ]
+
+    @staticmethod
+    def converted(cells: Sequence[Any], converters: Sequence[tuple[int, Any, Any]]) -> list[Any]:
+        """One row's cells with `converters` applied (see `values`: a failure spoils one cell)."""
+        out = list(cells)
+        for i, process, after in converters:
+            value = out[i]
+            if value is None:
+                continue
+            try:
+                value = process(value) if process is not None else value
+                out[i] = after(value) if after is not None else value
+            except Exception as exc:
+                out[i] = Unreadable(value, f"{type(exc).__name__}: {exc}")
+        return out
+
     def build(self, cells: Sequence[Any], processors: Sequence[Any]) -> tuple[Any, dict[str, Any]]:
         """The object and its raw values (by attribute name) from one row's raw cells."""
         obj = self._mapper.class_manager.new_instance()

@@ -1,0 +1,84 @@
+"""Export benchmark: N heroes to CSV (or JSON Lines) through `sqladmin-tui export`'s own code,
+beside its floor measured in the same run: `sqlite3 -csv` running the same SELECT on the same
+file. Prints both times, the ratio, rows/s and how much the export's RSS grew.
+
+    python bench/export.py [--rows 1000000] [--format csv] [--db PATH]
+
+Targets (issue 10): the export takes <= 2x `sqlite3 -csv`, and RSS grows by <= 30 MB. The
+export runs in a fresh process, so its RSS is its own: measured after one warm-up page (imports,
+connection and statement cache in place) and at the end (peak, `ru_maxrss`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+SELECT = "SELECT id, name, secret_name, age, team_id FROM hero ORDER BY id"
+
+CHILD = """
+import asyncio, json, resource, sys, time
+from tui_admin import demo
+from tui_admin.core import export
+from tui_admin.core.query import ListQuery
+from tui_admin.core.registry import Registry
+from tui_admin.core.store import Store
+
+async def main(url, out, fmt):
+    store = Store(url, Registry.from_module(demo.MODELS_MODULE), read_only=True)
+    admin = store.registry["Hero"]
+    columns = [admin.info.columns[n] for n in admin.shown_columns]
+    await store.values_page(ListQuery("Hero"), None, 1000)  # warm: imports, connection, statement cache
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    done = await export.to_file(store.values_page, ListQuery("Hero"), columns, out, fmt,
+                                order=list(admin.info.columns))
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    await store.dispose()
+    print(json.dumps({"rows": done.rows, "seconds": seconds, "rss_growth_mb": (after - before) / 1024}))
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--format", default="csv", choices=("csv", "json", "jsonl"))
+    parser.add_argument("--db", type=Path, help="an existing benchmark database (default: build or reuse the cache)")
+    args = parser.parse_args()
+    from build_db import build
+
+    db = args.db or build(args.rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_out = Path(tmp) / "floor.csv"
+        started = time.perf_counter()
+        with floor_out.open("wb") as out:
+            subprocess.run(["sqlite3", "-csv", "-header", str(db), SELECT], stdout=out, check=True)
+        floor = time.perf_counter() - started
+        ours_out = Path(tmp) / f"ours.{args.format}"
+        child = subprocess.run([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(ours_out), args.format],
+                               capture_output=True, text=True, check=True)
+        ours = json.loads(child.stdout)
+        sizes = floor_out.stat().st_size, ours_out.stat().st_size
+    print(json.dumps({
+        "rows": ours["rows"], "format": args.format,
+        "sqlite3_csv_s": round(floor, 3), "export_s": round(ours["seconds"], 3),
+        "ratio_to_sqlite3": round(ours["seconds"] / floor, 2),
+        "rows_per_s": round(ours["rows"] / ours["seconds"]),
+        "rss_growth_mb": round(ours["rss_growth_mb"], 1),
+        "bytes": {"sqlite3": sizes[0], "export": sizes[1]},
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
