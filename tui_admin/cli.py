@@ -51,6 +51,8 @@ tools:
   sqladmin-tui export [URL] MODEL --format csv|json|jsonl [-o FILE]
                           a list (--search, --filter F=V, --sort [-]F) to a file or stdout,
                           streamed in constant memory
+  sqladmin-tui serve [URL] [--read-only] [--port P]
+                          the same admin in a browser, one process per tab, behind a token
   sqladmin-tui doctor [URL] [--models M] [--json]
                           check the models and the database against the SQLModel production
                           rules (sqladmin-tui doctor --help)
@@ -170,7 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: `sqladmin-tui NAME …` runs a tool instead of the app; each parses its own arguments.
-SUBCOMMANDS = {"doctor": "tui_admin.doctor_cli", "init": "tui_admin.init_cli", "export": "tui_admin.export_cli"}
+SUBCOMMANDS = {
+    "doctor": "tui_admin.doctor_cli", "init": "tui_admin.init_cli", "export": "tui_admin.export_cli",
+    "serve": "tui_admin.serve_cli",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
