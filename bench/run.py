@@ -6,7 +6,7 @@ It builds once (cached in bench/.cache/, see build_db.py) a SQLite database of t
 with N heroes (default 1,000,000), 100 teams and N hero-team links; `--rows 15` uses the
 15-hero demo built from sample.db.sql, for comparison. With `--url` (a PostgreSQL database of the
 benchmark's own, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/tui_admin_benchpg) the same
-rows are loaded there with COPY, vacuumed and analysed (once; see build_db.py), and the run is
+rows are loaded there with COPY, then vacuumed and analysed (once; see build_db.py), and the run is
 made on it. It then drives the real `AdminApp` headless (`App.run_test`, 120x36) through these
 actions, each repeated R times (default 5):
 
