@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapper
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import NullType
 
 from tui_admin.core.dialects import backend
@@ -156,10 +156,15 @@ class Reader:
     def build(self, cells: Sequence[Any], processors: Sequence[Any]) -> tuple[Any, dict[str, Any]]:
         """The object and its raw values (by attribute name) from one row's raw cells."""
         obj = self._mapper.class_manager.new_instance()
-        for key, value in self.values(cells, processors).items():
-            set_committed_value(obj, key, value)
+        values = self.values(cells, processors)
+        # What `set_committed_value` does per attribute, done once for all of them on the fresh
+        # instance (its dict, then one commit of those keys): 2.0 ms per 100 heroes instead of
+        # 8.6 ms (measured here), the larger part of a page's Store time.
+        state = instance_state(obj)
+        state.dict.update(values)
+        state._commit(state.dict, list(values))
         if self._unloaded:
-            instance_state(obj).callables = dict(self._unloaded)
+            state.callables = dict(self._unloaded)
         return obj, dict(zip(self.keys, cells, strict=True))
 
     def rows(self, result: sa.CursorResult[Any], offset: int = 0) -> list[tuple[Any, dict[str, Any], Any]]:

@@ -12,6 +12,7 @@ non-empty relation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,6 +64,7 @@ class Reading:
         self.dialect = dialect
         self.rules = rules
         self._readers: dict[tuple[str, str], Reader] = {}
+        self._label_readers: dict[tuple[str, tuple[str, ...]], Reader] = {}
 
     def reader(self, info: ModelInfo, prefix: str = "c", table: Any = None) -> Reader:
         """The reader of a model's raw columns (of `table`, an alias of its table, when given)."""
@@ -182,12 +184,34 @@ class Reading:
                 continue
             tinfo = self.registry.for_table(table).info  # type: ignore[union-attr]
             key_attr = next(c.name for c in tinfo.columns.values() if c.column.name == column)
-            stmt = sa.select(*self.reader(tinfo).columns).select_from(tinfo.table).where(
-                tinfo.columns[key_attr].column.in_(values))
-            found = {getattr(obj, key_attr): tinfo.label(obj) for obj, _, _ in self.fetch(session, tinfo, stmt)}
+            found = self._labels_by(session, tinfo, key_attr, values)
             for name in names:
                 labels[name] = {v: found[v] for r in rows if _labelled(v := getattr(r, name)) and v in found}
         return labels
+
+    def _labels_by(self, session: Session, info: ModelInfo, key_attr: str, values: set[Any]) -> dict[Any, str]:
+        """The labels of the records whose `key_attr` is one of `values`, by that value.
+
+        Without a label function a label needs the key, the primary key and the label field
+        only: those columns are read, into plain namespaces rather than model objects, whose
+        building was most of a page's Store time (98 teams labelled beside 100 heroes)."""
+        if info.label_function is not None:
+            stmt = sa.select(*self.reader(info).columns).select_from(info.table).where(
+                info.columns[key_attr].column.in_(values))
+            return {getattr(obj, key_attr): info.label(obj) for obj, _, _ in self.fetch(session, info, stmt)}
+        keys = tuple(dict.fromkeys((key_attr, *info.primary_key, *([info.label_field] if info.label_field else []))))
+        cache = (info.name, keys)
+        if cache not in self._label_readers:
+            self._label_readers[cache] = Reader(info, self.dialect, keys=keys)
+        reader = self._label_readers[cache]
+        stmt = sa.select(*reader.columns).select_from(info.table).where(info.columns[key_attr].column.in_(values))
+        result: Any = session.execute(stmt)
+        processors = reader.processors(result)
+        found: dict[Any, str] = {}
+        for row in result:
+            record = SimpleNamespace(**reader.values(row, processors))
+            found[getattr(record, key_attr)] = info.label(record)
+        return found
 
     def choices(self, session: Session, fk: ForeignKeyInfo, search: str = "", limit: int = 50) -> list[tuple[Any, str]]:
         """See `Store.choices`."""
