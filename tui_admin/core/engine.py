@@ -30,6 +30,8 @@ from urllib.parse import quote, unquote, urlsplit
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from tui_admin.core.errors import EngineError
+
 #: Seconds a statement waits for another transaction's lock before it gives up.
 DEFAULT_LOCK_TIMEOUT = 10.0
 
@@ -57,10 +59,6 @@ DRIVER_INSTEAD = {
 
 #: Dialect names people write that SQLAlchemy does not know → the one it does.
 DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql", "psql": "postgresql", "sqlite3": "sqlite"}
-
-
-class EngineError(Exception):
-    """The URL cannot be used: unknown dialect, missing driver, malformed."""
 
 
 # -- URLs as shown -------------------------------------------------------------------------------

@@ -45,9 +45,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, relationship
 
+from tui_admin.core.errors import ConfigError, first_line
 from tui_admin.core.introspect import READ_ONLY_ATTR, SOURCE_ATTR, Kind, column_kind, is_link_table
 from tui_admin.core.pgtypes import AsText
-from tui_admin.core.registry import ConfigError
 
 VIEW = "a view"  # the reasons a model is read-only (`ModelInfo.read_only`)
 NO_KEY = "no primary key"
@@ -112,7 +112,7 @@ def _attempt(connection: sa.Connection) -> Any:
 
 def _driver_reason(text: str) -> str:
     """The first line of a driver's message, without SQLAlchemy's wrapping of it."""
-    first = text.strip().splitlines()[0] if text.strip() else "unknown error"
+    first = first_line(text) or "unknown error"
     return re.sub(r"^(.*?could not be reflected: )?(\([\w.]+\) )?", "", first)
 
 

@@ -33,8 +33,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT
-from tui_admin.core.errors import BadValueError, LockTimeoutError, ReadOnlyError, WriteError, is_lock_timeout
+from tui_admin.core.errors import BadValueError, LockTimeoutError, ReadOnlyError, WriteError, first_line
 from tui_admin.core.querylog import ACTION_KEY, QueryLog
+from tui_admin.core.refusals import is_lock_timeout
 
 T = TypeVar("T")
 
@@ -58,11 +59,6 @@ _LOCKED_RETRY_PAUSE = 0.02
 _VALUE_ERRORS = (OverflowError, UnicodeError, RecursionError)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _value_cause(exc: BaseException) -> BaseException | None:
     """The value error behind `exc`: itself, or what SQLAlchemy or the driver wrapped (asyncpg
     raises its own error from the UnicodeEncodeError or OverflowError of a parameter)."""
@@ -83,9 +79,9 @@ def _bad_value(exc: BaseException, write: bool) -> BadValueError | None:
     done = "nothing was written" if write else "nothing was read"
     cause = _value_cause(exc)
     if cause is None and isinstance(exc, sa.exc.DataError):
-        return BadValueError(f"The database refused a value: {_first_line(exc)}: {done}")
+        return BadValueError(f"The database refused a value: {first_line(exc)}: {done}")
     if isinstance(cause, OverflowError):
-        return BadValueError(f"A number too large for the database ({_first_line(cause)}): {done}")
+        return BadValueError(f"A number too large for the database ({first_line(cause)}): {done}")
     if isinstance(cause, UnicodeEncodeError):
         return BadValueError(
             f"Text the database cannot store: {cause.object[cause.start:cause.end]!r} is not a valid character "
@@ -183,8 +179,8 @@ class Runner:
                 if exc.connection_invalidated:
                     raise _CommitCutOff(result) from exc
                 if is_lock_timeout(exc):
-                    raise LockTimeoutError(_first_line(exc)) from None
-                raise WriteError(f"The database refused the change: {_first_line(exc)}", {}) from None
+                    raise LockTimeoutError(first_line(exc)) from None
+                raise WriteError(f"The database refused the change: {first_line(exc)}", {}) from None
 
         def call(session: Session) -> T:
             started = time.perf_counter()
@@ -199,7 +195,7 @@ class Runner:
                 return result
             except sa.exc.DBAPIError as exc:
                 if not exc.connection_invalidated and is_lock_timeout(exc):
-                    raise LockTimeoutError(_first_line(exc)) from None
+                    raise LockTimeoutError(first_line(exc)) from None
                 bad = _bad_value(exc, write)
                 if bad is None:
                     raise

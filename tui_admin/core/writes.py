@@ -22,10 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tui_admin.core.deletion import DeletePlan, plan_delete
-from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError, explain
+from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
 from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo, column_info, format_pk, table_key
 from tui_admin.core.reading import same_value
 from tui_admin.core.reads import Reading, key_condition
+from tui_admin.core.refusals import explain
 from tui_admin.core.related import link_table
 from tui_admin.core.results import LinkDiff
 
