@@ -50,6 +50,7 @@ def install(url: str) -> None:
     import sqlalchemy as sa
     from sqlmodel import SQLModel
 
+    from tui_admin.core.dialects import backend_for
     from tui_admin.demo import models
 
     engine = sa.create_engine(url)
@@ -61,10 +62,8 @@ def install(url: str) -> None:
         with engine.begin() as conn:
             for statement in inserts:
                 conn.exec_driver_sql(statement)
-            if engine.dialect.name == "postgresql":
-                for table in ("team", "hero"):
-                    conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                    )
+            rules = backend_for(engine.dialect)
+            for table in ("team", "hero"):
+                rules.restart_serial(conn, table, "id")
     finally:
         engine.dispose()
