@@ -158,6 +158,9 @@ class Backend:
     def configure(self, dbapi_connection: Any, *, read_only: bool, lock_timeout: float) -> None:
         """Set up every new connection: read-only, the lock timeout, strict values."""
 
+    def learn(self, dbapi_connection: Any, _record: Any = None) -> None:
+        """Read, on the first connection, what the rules depend on in this database."""
+
     # -- running ---------------------------------------------------------------------------
 
     def lock_holder(self, table: str | None) -> str:
@@ -255,9 +258,6 @@ class Backend:
         if self.like_ignores_case:
             return column.like(pattern, escape=LIKE_ESCAPE)
         return column.ilike(pattern, escape=LIKE_ESCAPE)
-
-    def learn(self, dbapi_connection: Any, _record: Any = None) -> None:
-        """Read, on the first connection, what the rules depend on in this database."""
 
     def begin_guarded(self, session: Session) -> None:
         """Start a transaction whose reads (see `lock`) cannot change before it writes; called
