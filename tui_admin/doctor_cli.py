@@ -71,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
     from tui_admin.core.engine import EngineError, check, mask
+    from tui_admin.core.errors import first_line
     from tui_admin.core.loading import load_registry
     from tui_admin.core.registry import ConfigError
 
@@ -89,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         findings = asyncio.run(_diagnose(url, registry, module))
     except Exception as exc:  # the database cannot be reached or read: one line, no traceback
-        print(f"sqladmin-tui doctor: error: cannot check {mask(url)}: {_first_line(exc)}", file=sys.stderr)
+        print(f"sqladmin-tui doctor: error: cannot check {mask(url)}: {first_line(exc)}", file=sys.stderr)
         return 1
     print(_as_json(findings) if args.json else _as_text(findings))
     return 1 if any(f.severity == "error" for f in findings) else 0
@@ -106,10 +107,6 @@ async def _diagnose(url: str, registry: object, module: ModuleType | None) -> li
     finally:
         await store.dispose()
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _as_json(findings: list[Finding]) -> str:

@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     models = args.models or config.models
 
     from tui_admin.core.engine import EngineError, check, mask
+    from tui_admin.core.errors import first_line
     from tui_admin.core.loading import load_registry
     from tui_admin.core.registry import ConfigError, Registry
 
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Usage as exc:
         return _fail(str(exc), 2)
     except Exception as exc:  # the database fails: one line, no traceback
-        return _fail(f"{mask(url)}: {_first_line(exc)}", 1)
+        return _fail(f"{mask(url)}: {first_line(exc)}", 1)
 
 
 class _Usage(Exception):
@@ -144,7 +145,3 @@ def _fail(message: str, code: int) -> int:
     print(f"sqladmin-tui export: error: {message}", file=sys.stderr)
     return code
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

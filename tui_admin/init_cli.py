@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from tui_admin import demo
     from tui_admin.core.engine import EngineError, check, mask
+    from tui_admin.core.errors import first_line
     from tui_admin.core.loading import load_registry
     from tui_admin.core.registry import ConfigError
 
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(_init(url, registry, demo=args.demo, read_only=args.read_only or bool(config.read_only)))
     except Exception as exc:  # the database refuses: one line, no traceback
-        print(f"sqladmin-tui init: error: {mask(url)}: {_first_line(exc)}", file=sys.stderr)
+        print(f"sqladmin-tui init: error: {mask(url)}: {first_line(exc)}", file=sys.stderr)
         return 1
 
 
@@ -103,7 +104,3 @@ async def _init(url: str, registry: Any, *, demo: bool, read_only: bool) -> int:
         await store.dispose()
     return 0
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

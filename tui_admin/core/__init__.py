@@ -25,7 +25,8 @@ _EXPORTS = {
     "Store": "store",
     "Registry": "registry",
     "ModelAdmin": "registry",
-    "ConfigError": "registry",
+    "AdminError": "errors",
+    "ConfigError": "errors",
     "ListQuery": "query",
     "SortKey": "query",
     "Stored": "query",
@@ -49,9 +50,10 @@ _EXPORTS = {
     "WriteError": "errors",
     "LockTimeoutError": "errors",
     "BadValueError": "errors",
-    "EngineError": "engine",
+    "EngineError": "errors",
 }
 __all__ = [
+    "AdminError",
     "BadValueError",
     "ConfigError",
     "ConflictError",
@@ -84,10 +86,12 @@ __all__ = [
 
 if TYPE_CHECKING:
     from tui_admin.core.deletion import DeletePlan
-    from tui_admin.core.engine import EngineError
     from tui_admin.core.errors import (
+        AdminError,
         BadValueError,
+        ConfigError,
         ConflictError,
+        EngineError,
         LockTimeoutError,
         NotFoundError,
         ReadOnlyError,
@@ -96,7 +100,7 @@ if TYPE_CHECKING:
     )
     from tui_admin.core.query import ListQuery, SortKey, Stored
     from tui_admin.core.reading import Unreadable
-    from tui_admin.core.registry import ConfigError, ModelAdmin, Registry
+    from tui_admin.core.registry import ModelAdmin, Registry
     from tui_admin.core.related import Via
     from tui_admin.core.results import Detail, LinkChange, LinkDiff, Page, Record, RelatedPage
     from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tui_admin.core.dialects import backend_for
 from tui_admin.core.registry import Registry
 
 
@@ -54,26 +55,12 @@ def load_rows(session: Session, tables: list[sa.Table], inserts: list[str]) -> L
             return Loaded({}, refused=f"{table.fullname} already holds rows: nothing loaded, nothing changed")
     for statement in inserts:
         connection.exec_driver_sql(statement)
+    rules = backend_for(connection.dialect)
     for table in tables:
-        _follow_explicit_keys(connection, table)
+        for column in table.primary_key.columns:
+            rules.restart_serial(connection, table, column.name)
     rows = {t.fullname: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in tables}
     return Loaded(rows)
-
-
-def _follow_explicit_keys(connection: sa.Connection, table: sa.Table) -> None:
-    """SQLite and MySQL/MariaDB move their counters past an explicit key themselves; a PostgreSQL
-    sequence (serial or identity) stays where it was, and must be set."""
-    if connection.dialect.name != "postgresql":
-        return
-    preparer = connection.dialect.identifier_preparer
-    quoted = preparer.format_table(table)
-    for column in table.primary_key.columns:
-        sequence = connection.execute(
-            sa.text("SELECT pg_get_serial_sequence(:table, :column)"), {"table": quoted, "column": column.name}
-        ).scalar()
-        if sequence is not None:
-            largest = f"(SELECT max({preparer.quote(column.name)}) FROM {quoted})"
-            connection.execute(sa.text(f"SELECT setval(:sequence, {largest})"), {"sequence": sequence})
 
 
 def not_empty(session: Session, tables: list[sa.Table]) -> bool:

@@ -13,27 +13,50 @@ that decide whether a list is exact:
   a FLOAT as a FLOAT.
 - **NULLs** sort where each backend puts them natively, so that an index serves the ORDER BY.
 - **Prefix search** reads an index range only where the column's collation orders by code point.
+
+Around those, each backend says how it is connected to (connect arguments, the setup of each
+connection: read-only, lock timeout, strictness), how a running statement is stopped, which of
+its errors is a lock wait that ran out and how its constraint errors name the column, what its
+planner estimates a table's rows at, and how its schemas are reflected.
+
+The rules for a dialect are found by its SQLAlchemy name (`backend_for`); `register` puts a
+subclass in its place. A PostgreSQL-compatible engine (CockroachDB, YugabyteDB) is a subclass of
+`PostgreSQL` that overrides where it differs, registered under its dialect's name.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import decimal
 import json
 import math
+import re
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
+from tui_admin.core import sqlite_files
 from tui_admin.core.introspect import ColumnInfo, Kind
 from tui_admin.core.pgtypes import AsText, stored_type
 
 LIKE_ESCAPE = "/"
+
+#: (what a constraint error is, the pattern whose group names its column or constraint, the
+#: message shown beside the field); see `refusals.explain`.
+ErrorPattern = tuple[str, re.Pattern[str], str]
+UNIQUE = "Already used by another record"
+REQUIRED = "Required"
+CHECK = "Not allowed by a CHECK constraint"
+MISSING_TARGET = "Refers to a record that does not exist"
+TOO_LONG = "Too long"
+
 
 def escape_like(text: str) -> str:
     return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
@@ -106,10 +129,104 @@ class Backend:
     """The rules of a backend not listed below (they are those of the SQL standard)."""
 
     name = "default"
+    #: Names people write for this dialect that SQLAlchemy does not know (a "did you mean").
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: Driver module → the package extra that installs it.
+    driver_extras: ClassVar[dict[str, str]] = {}
+    #: Drivers no extra installs (such as SQLAlchemy's default for `mysql://`) → (the package that
+    #: does install it, a driver of the same dialect that an extra installs, that extra).
+    drivers_instead: ClassVar[dict[str, tuple[str, str, str]]] = {}
     #: NULLs come after every value in ascending order (PostgreSQL, Oracle); first elsewhere.
     nulls_largest = False
     #: The LIKE of this backend ignores case (SQLite for ASCII, MySQL's _ci collations).
     like_ignores_case = False
+    #: A lock wait is cut into short slices that the Runner repeats (SQLite: its busy handler
+    #: cannot be interrupted), rather than bounded by the database itself.
+    waits_in_slices = False
+    #: Constraint errors, as this backend's driver words them (see `refusals.explain`).
+    error_patterns: ClassVar[list[ErrorPattern]] = []
+
+    # -- connecting ------------------------------------------------------------------------
+
+    def connect_args(self, url: URL, *, read_only: bool, lock_timeout: float) -> dict[str, Any]:
+        """Arguments for the driver's connect (settings given there no transaction can undo)."""
+        return {}
+
+    def prepare(self, engine: sa.Engine, url: URL, *, read_only: bool, lock_timeout: float) -> None:
+        """Hooks on a new engine, before its first connection (how the database is opened)."""
+
+    def configure(self, dbapi_connection: Any, *, read_only: bool, lock_timeout: float) -> None:
+        """Set up every new connection: read-only, the lock timeout, strict values."""
+
+    def learn(self, dbapi_connection: Any, _record: Any = None) -> None:
+        """Read, on the first connection, what the rules depend on in this database."""
+
+    # -- running ---------------------------------------------------------------------------
+
+    def lock_holder(self, table: str | None) -> str:
+        """What another transaction holds a lock on, as a lock timeout's message names it."""
+        return table or "what it needs"
+
+    def is_lock_timeout(self, orig: BaseException) -> bool:
+        """The driver's error says a statement gave up waiting for another transaction's lock."""
+        return False
+
+    def error_text(self, orig: BaseException) -> str:
+        """The driver's message, with all the lines that name what it refused."""
+        return str(orig)
+
+    async def interrupt(self, dbapi_connection: Any, engine: Any) -> bool:
+        """Stop the statement that `dbapi_connection` (of `engine`, sync or async) is running.
+        True if the driver was told; False leaves it to the cancellation of the task."""
+        return False
+
+    def row_estimate(self, table: sa.Table) -> sa.TextClause | None:
+        """A statement reading the planner's figure for the rows of `table`, instantly however
+        large it is (None: this backend has none)."""
+        return None
+
+    def restart_serial(self, connection: sa.Connection, table: sa.Table, column: str) -> None:
+        """After rows were inserted with explicit ids, make the next generated id follow them
+        (SQLite and MySQL/MariaDB move their counters past an explicit key themselves)."""
+
+    # -- reflecting ------------------------------------------------------------------------
+
+    def user_schemas(self, connection: sa.Connection, inspector: sa.Inspector) -> list[str]:
+        """The schemas shown when none is named: the URL's database."""
+        default = inspector.default_schema_name
+        return [default] if default else inspector.get_schema_names()[:1]
+
+    def may_show(self, schema: str, existing: set[str], available: list[str]) -> bool:
+        """Whether a schema the user named can be shown (`available`: the user's schemas)."""
+        return schema in existing
+
+    def reflection_setup(self, connection: sa.Connection, default: str | None) -> tuple[
+        list[str], set[tuple[str, str]]
+    ]:
+        """Before reflecting: the search path (for the names), and the (schema, table) pairs to
+        leave out."""
+        return ([default] if default else []), set()
+
+    def attempt(self, connection: sa.Connection) -> contextlib.AbstractContextManager[Any]:
+        """Around one reflection that may fail, so that the transaction stays usable."""
+        return contextlib.nullcontext()
+
+    def view_names(self, inspector: sa.Inspector, schema: str | None) -> set[str]:
+        return set(inspector.get_view_names(schema))
+
+    def exact_forms(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        """Sort keys under which two values are tied only if they are the same value."""
+        return [column]
+
+    def text_ties_apart(self, column: sa.Column[Any]) -> bool:
+        """Whether equal values of a text column may still differ (under a declared collation)."""
+        return bool(getattr(column.type, "collation", None))
+
+    def rowid(self, table: sa.Table) -> str | None:
+        """The name by which a table's built-in row key can be read (None: it has none)."""
+        return None
+
+    # -- values ----------------------------------------------------------------------------
 
     def reading(self, col: ColumnInfo) -> Callable[[Any], Any] | None:
         """What turns the Python value SQLAlchemy gives for `col` into the value shown and
@@ -142,9 +259,6 @@ class Backend:
         if self.like_ignores_case:
             return column.like(pattern, escape=LIKE_ESCAPE)
         return column.ilike(pattern, escape=LIKE_ESCAPE)
-
-    def learn(self, dbapi_connection: Any, _record: Any = None) -> None:
-        """Read, on the first connection, what the rules depend on in this database."""
 
     def begin_guarded(self, session: Session) -> None:
         """Start a transaction whose reads (see `lock`) cannot change before it writes; called
@@ -181,9 +295,59 @@ class Backend:
         return sa.or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
 
 
+#: SQLite's SQLITE_BUSY and SQLITE_LOCKED (primary result codes).
+_SQLITE_LOCK_CODES = {5, 6}
+
+
 class SQLite(Backend):
     name = "sqlite"
+    aliases = ("sqlite3",)
+    driver_extras = {"aiosqlite": "async"}
     like_ignores_case = True
+    waits_in_slices = True
+    error_patterns = [
+        ("unique", re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)"), UNIQUE),
+        ("not_null", re.compile(r"NOT NULL constraint failed: ([\w.]+)"), REQUIRED),
+        ("check", re.compile(r"CHECK constraint failed: (\w+)"), CHECK),
+        ("foreign_key", re.compile(r"FOREIGN KEY constraint failed()"), MISSING_TARGET),
+    ]
+
+    def prepare(self, engine: sa.Engine, url: URL, *, read_only: bool, lock_timeout: float) -> None:
+        # The file is found once and opened by one absolute path, never created (see sqlite_files).
+        cargs, cparams = engine.dialect.create_connect_args(url)
+        target = sqlite_files.sqlite_target(cargs[0], bool(cparams.get("uri")))
+        sa.event.listen(engine, "do_connect", sqlite_files.opener(target, read_only, lock_timeout))
+
+    def configure(self, dbapi_connection: Any, *, read_only: bool, lock_timeout: float) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")  # enforced only when asked, per connection
+        if read_only:  # also where no file is opened read-only: an in-memory database
+            cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    def lock_holder(self, table: str | None) -> str:
+        return "the database"  # SQLite locks the whole database, not a table
+
+    def is_lock_timeout(self, orig: BaseException) -> bool:
+        code = getattr(orig, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF in _SQLITE_LOCK_CODES
+        # aiosqlite's adapter raises a fresh sqlite3 error without the code
+        return bool(re.match(r"database (table )?is locked", str(orig)))
+
+    async def interrupt(self, dbapi_connection: Any, engine: Any) -> bool:
+        # sqlite3's interrupt() may be called from any thread. Under aiosqlite it is reached
+        # through the adapter: aiosqlite's own interrupt() would queue behind the query.
+        raw = getattr(dbapi_connection, "_connection", dbapi_connection)
+        getattr(raw, "_conn", raw).interrupt()
+        return True
+
+    def exact_forms(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        return [sa.func.typeof(column), sa.cast(column, sa.LargeBinary)]  # 1 and 1.0 are tied
+
+    def rowid(self, table: sa.Table) -> str | None:
+        names = {c.name.lower() for c in table.columns}  # unless columns shadow all three
+        return next((alias for alias in ("rowid", "_rowid_", "oid") if alias not in names), None)
 
     def reading(self, col: ColumnInfo) -> Callable[[Any], Any] | None:
         if col.kind is Kind.DECIMAL and getattr(col.column.type, "scale", None) is None:
@@ -220,9 +384,26 @@ class SQLite(Backend):
         return sa.or_(*(sa.func.instr(c, value) > 0 for c in columns))
 
 
+#: PostgreSQL's lock_not_available (lock_timeout, NOWAIT).
+_POSTGRESQL_LOCK_STATE = "55P03"
+#: PostgreSQL's own schemas besides those starting with `pg_` (`pg_catalog`, `pg_toast`, …).
+_SYSTEM_SCHEMAS = ("information_schema",)
+
+
 class PostgreSQL(Backend):
     name = "postgresql"
+    aliases = ("postgres", "pgsql", "psql")
+    driver_extras = {"psycopg": "postgres", "asyncpg": "postgres"}
+    drivers_instead = {"psycopg2": ("psycopg2-binary", "psycopg", "postgres")}
     nulls_largest = True
+    # asyncpg's DETAIL line is added by `error_text`
+    error_patterns = [
+        ("unique", re.compile(r"duplicate key value violates unique constraint.*?Key \(([^)]+)\)", re.S), UNIQUE),
+        ("not_null", re.compile(r'null value in column "(\w+)"'), REQUIRED),
+        ("foreign_key", re.compile(r"violates foreign key constraint.*?Key \(([^)]+)\)", re.S), MISSING_TARGET),
+        ("check", re.compile(r'violates check constraint "(\w+)"'), CHECK),
+        ("too_long", re.compile(r"value too long for type character varying\((\d+)\)"), TOO_LONG),
+    ]
     #: Collations that order by code point (a libc "C.UTF-8" compares UTF-8 bytes).
     CODE_POINT = frozenset({"c", "posix", "ucs_basic", "c.utf8", "c.utf-8"})
 
@@ -244,6 +425,94 @@ class PostgreSQL(Backend):
         finally:
             cursor.close()
             dbapi_connection.rollback()  # the driver began a transaction for the read: end it
+
+    def connect_args(self, url: URL, *, read_only: bool, lock_timeout: float) -> dict[str, Any]:
+        # Session settings given at connect time, so that no transaction can roll them back.
+        settings = {"lock_timeout": str(max(1, round(lock_timeout * 1000)))}  # milliseconds
+        if read_only:
+            settings["default_transaction_read_only"] = "on"
+        if url.get_driver_name() == "asyncpg":
+            return {"server_settings": settings}
+        options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+        given = url.query.get("options")
+        return {"options": f"{given} {options}" if isinstance(given, str) else options}
+
+    def is_lock_timeout(self, orig: BaseException) -> bool:
+        return getattr(orig, "sqlstate", None) == _POSTGRESQL_LOCK_STATE
+
+    def error_text(self, orig: BaseException) -> str:
+        # asyncpg keeps PostgreSQL's DETAIL line ("Key (team_id)=(999) is not present …"), the one
+        # that names the column, out of str(); psycopg includes it. Add it so both read the same.
+        text = str(orig)
+        detail = getattr(orig, "detail", None)
+        if isinstance(detail, str) and detail and detail not in text:
+            text = f"{text}\nDETAIL:  {detail}"
+        return text
+
+    async def interrupt(self, dbapi_connection: Any, engine: Any) -> bool:
+        if isinstance(engine, sa.Engine):  # psycopg; asyncpg cancels its query with its task
+            dbapi_connection.cancel()
+            return True
+        return False
+
+    def row_estimate(self, table: sa.Table) -> sa.TextClause | None:
+        # `pg_class.reltuples`, by name and schema, not `to_regclass(text)`: that would parse the
+        # name as SQL, folding `Mixed` to `mixed` (another table's figure) and refusing a name
+        # with a space. -1 (or NULL): never analysed.
+        return sa.text(
+            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = :name AND n.nspname = coalesce(:schema, current_schema()) "
+            "AND c.relkind IN ('r', 'p', 'm')"
+        ).bindparams(name=table.name, schema=table.schema)
+
+    def restart_serial(self, connection: sa.Connection, table: sa.Table, column: str) -> None:
+        # A sequence (serial or identity) stays where it was: set it to the largest key. A column
+        # without one has no sequence, and an empty table no largest key: nothing to do.
+        preparer = connection.dialect.identifier_preparer
+        quoted = preparer.format_table(table)
+        sequence = connection.execute(
+            sa.text("SELECT pg_get_serial_sequence(:table, :column)"), {"table": quoted, "column": column}
+        ).scalar()
+        if sequence is not None:
+            largest = f"(SELECT max({preparer.quote(column)}) FROM {quoted})"
+            connection.execute(sa.text(f"SELECT setval(:sequence, {largest})"), {"sequence": sequence})
+
+    def user_schemas(self, connection: sa.Connection, inspector: sa.Inspector) -> list[str]:
+        # The schemas that are not PostgreSQL's own and that the user may use (the tables of the
+        # others could be listed but not read).
+        names = connection.scalars(sa.text(
+            "SELECT nspname FROM pg_namespace WHERE has_schema_privilege(oid, 'USAGE') ORDER BY nspname"
+        ))
+        return [n for n in names if not n.startswith("pg_") and n not in _SYSTEM_SCHEMAS]
+
+    def may_show(self, schema: str, existing: set[str], available: list[str]) -> bool:
+        return schema in existing and schema in available
+
+    def reflection_setup(self, connection: sa.Connection, default: str | None) -> tuple[
+        list[str], set[tuple[str, str]]
+    ]:
+        """The search path, and the partitions (the parent stands for them). For this transaction
+        the search path is the default schema alone: PostgreSQL then writes every foreign key to
+        another schema with its schema, so each table is reflected once, under one key."""
+        path = list(connection.scalar(sa.text("SELECT current_schemas(false)")) or [])
+        if default:
+            quoted = connection.dialect.identifier_preparer.quote_identifier(default)
+            connection.execute(sa.text("SELECT set_config('search_path', :path, true)"), {"path": quoted})
+        partitions = connection.execute(sa.text(
+            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relispartition"
+        ))
+        return path, {(schema, name) for schema, name in partitions}
+
+    def attempt(self, connection: sa.Connection) -> contextlib.AbstractContextManager[Any]:
+        # A failed statement spoils the whole transaction: a savepoint keeps it usable.
+        return connection.begin_nested()
+
+    def view_names(self, inspector: sa.Inspector, schema: str | None) -> set[str]:
+        return {*inspector.get_view_names(schema), *inspector.get_materialized_view_names(schema)}
+
+    def exact_forms(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        return [sa.cast(column, sa.Text)]  # numeric 1.0 and 1.00 are tied, and json has no order
 
     def orders_by_code_point(self, col: ColumnInfo) -> bool:
         collation = getattr(col.column.type, "collation", None) or self.default_collation
@@ -280,9 +549,63 @@ class PostgreSQL(Backend):
         return sa.false()  # PostgreSQL text cannot hold a NUL: nothing matches
 
 
+#: MySQL/MariaDB ER_LOCK_WAIT_TIMEOUT (innodb_lock_wait_timeout, lock_wait_timeout).
+_MYSQL_LOCK_CODE = 1205
+
+
 class MySQL(Backend):
     name = "mysql"
+    driver_extras = {"pymysql": "mysql", "aiomysql": "mysql", "asyncmy": "mysql"}
+    drivers_instead = {"MySQLdb": ("mysqlclient", "pymysql", "mysql"), "mariadb": ("mariadb", "pymysql", "mysql")}
     like_ignores_case = True
+    error_patterns = [
+        ("unique", re.compile(r"Duplicate entry .* for key '(?:\w+\.)?([\w]+)'"), UNIQUE),
+        ("not_null", re.compile(r"Column '(\w+)' cannot be null"), REQUIRED),
+        ("foreign_key", re.compile(r"foreign key constraint fails .*?FOREIGN KEY \(`(\w+)`\)"), MISSING_TARGET),
+        ("check", re.compile(r"CONSTRAINT `(\w+)` failed"), CHECK),
+        ("too_long", re.compile(r"Data too long for column '(\w+)'"), TOO_LONG),
+        ("out_of_range", re.compile(r"Out of range value for column '(\w+)'"), "Out of range"),
+        ("bad_value", re.compile(r"Incorrect \w+ value: .* for column `?[\w`.]*?`?(\w+)`? at row"),
+         "Not a valid value"),
+    ]
+
+    def configure(self, dbapi_connection: Any, *, read_only: bool, lock_timeout: float) -> None:
+        cursor = dbapi_connection.cursor()
+        # Strict, whatever the server's default: otherwise a too-long value is cut to fit with
+        # only a warning, and the record is stored differently than given.
+        cursor.execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), 'STRICT_ALL_TABLES')")
+        # Row locks (InnoDB) and metadata locks (a table being altered); whole seconds.
+        seconds = max(1, math.ceil(lock_timeout))
+        cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {seconds}, lock_wait_timeout = {seconds}")
+        if read_only:
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+        cursor.close()
+
+    def is_lock_timeout(self, orig: BaseException) -> bool:
+        args = getattr(orig, "args", ())
+        return bool(args) and args[0] == _MYSQL_LOCK_CODE
+
+    async def interrupt(self, dbapi_connection: Any, engine: Any) -> bool:
+        if not isinstance(engine, sa.Engine):
+            # aiomysql only stops reading: the server would go on waiting (for a lock, say).
+            thread = int(dbapi_connection._connection.thread_id())
+            async with engine.connect() as other:
+                await other.exec_driver_sql(f"KILL QUERY {thread}")
+            return True
+        thread = int(dbapi_connection.thread_id())
+
+        def kill() -> None:
+            with engine.connect() as other:
+                other.exec_driver_sql(f"KILL QUERY {thread}")
+
+        await asyncio.to_thread(kill)
+        return True
+
+    def exact_forms(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        return [sa.cast(column, sa.LargeBinary)]  # the collations tie 'a' and 'A'
+
+    def text_ties_apart(self, column: sa.Column[Any]) -> bool:
+        return True  # the usual collations ignore case, accents and trailing spaces
 
     def cursor_value(self, col: ColumnInfo, value: Any) -> sa.ColumnElement[Any]:
         column_type = col.column.type
@@ -297,13 +620,37 @@ class MySQL(Backend):
         return raw_param(value)
 
 
-_BACKENDS: dict[str, type[Backend]] = {"sqlite": SQLite, "postgresql": PostgreSQL, "mysql": MySQL, "mariadb": MySQL}
+_BACKENDS: dict[str, type[Backend]] = {}
 
 
-def backend(dialect: Dialect | Backend) -> Backend:
-    """The rules for a SQLAlchemy dialect. A `Store` keeps one for its database (it learns, say,
-    PostgreSQL's default collation once connected); given a bare dialect, the rules assume
-    nothing they have not been told."""
+def register(name: str, rules: type[Backend]) -> type[Backend] | None:
+    """Make `rules` the backend of the SQLAlchemy dialect called `name` (a PostgreSQL-compatible
+    engine: a subclass of `PostgreSQL`, under its dialect's name). Returns the class it replaced,
+    so that it can be put back."""
+    previous = _BACKENDS.get(name)
+    _BACKENDS[name] = rules
+    return previous
+
+
+for _rules in (SQLite, PostgreSQL, MySQL):
+    register(_rules.name, _rules)
+register("mariadb", MySQL)
+
+
+def backend_for(dialect: Dialect | Backend | str | None) -> Backend:
+    """The rules for a SQLAlchemy dialect (or a dialect's name), as registered. A `Store` keeps one
+    for its database (it learns, say, PostgreSQL's default collation once connected); given a bare
+    dialect, the rules assume nothing they have not been told. None, or a dialect nobody
+    registered: the rules of the SQL standard."""
     if isinstance(dialect, Backend):
         return dialect
-    return _BACKENDS.get(dialect.name, Backend)()
+    if dialect is None:
+        return Backend()
+    name = dialect if isinstance(dialect, str) else dialect.name
+    return _BACKENDS.get(name, Backend)()
+
+
+def dialect_meant_by(alias: str) -> str | None:
+    """The dialect that people mean by a name SQLAlchemy does not know (`postgres`), if any."""
+    alias = alias.lower()
+    return next((name for name, rules in _BACKENDS.items() if alias in rules.aliases), None)

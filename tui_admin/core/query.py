@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from tui_admin.core.dialects import LIKE_ESCAPE, Backend, backend, escape_like
+from tui_admin.core.dialects import LIKE_ESCAPE, Backend, backend_for, escape_like
 from tui_admin.core.introspect import FILTERABLE, ColumnInfo, Kind, ModelInfo
 from tui_admin.core.reading import raw_columns
 from tui_admin.core.registry import ConfigError, ModelAdmin
@@ -105,7 +105,7 @@ def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
 def nulls_sort_largest(dialect: Dialect) -> bool:
     """PostgreSQL (and Oracle) put NULLs after every value in ascending order; SQLite, MySQL and
     MariaDB put them first."""
-    return backend(dialect).nulls_largest
+    return backend_for(dialect).nulls_largest
 
 
 def _beyond(col: OrderColumn, value: Any, rules: Backend, reverse: bool) -> sa.ColumnElement[bool]:
@@ -157,7 +157,7 @@ def search_condition(admin: ModelAdmin, text: str, dialect: Dialect | Backend) -
     - `^text`: the start of the value, on the indexed searchable fields when there are any (so
       the database reads an index range where the collation allows; see `Backend.prefix`).
     """
-    rules = backend(dialect)
+    rules = backend_for(dialect)
     text = text.strip()
     fields = admin.searchable
     if not text or not fields or text in ("=", "^"):
@@ -185,7 +185,7 @@ def where_clause(
         if parent is None:
             raise ConfigError(f"{query.via.model} is needed to list its {query.via.relation}")
         conditions.append(via_condition(parent, query.via, info))
-    rules = backend(dialect)
+    rules = backend_for(dialect)
     for name, value in query.filters:
         if name not in info.columns:
             raise ConfigError(f"{info.name} has no column {name!r} to filter on")
@@ -221,7 +221,7 @@ def page_select(
     """One page of `columns` (by default the model's raw columns, see `reading`): the `limit` rows after `after`, from
     `start` on (that row included), before `before`, or at the end (`from_end`). Pages read
     backwards (`before`, `from_end`) come out in reverse order; the Store flips them."""
-    rules = backend(dialect)
+    rules = backend_for(dialect)
     cols = order_columns(admin, query)
     reverse = before is not None or from_end
     selected = columns if columns is not None else raw_columns(admin.info)

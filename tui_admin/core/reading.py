@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import NullType
 
-from tui_admin.core.dialects import backend
+from tui_admin.core.dialects import backend_for
 from tui_admin.core.introspect import ModelInfo
 
 
@@ -100,7 +100,7 @@ class Reader:
         self.columns = raw_columns(info, prefix, table, self.keys)
         self._mapper: Mapper[Any] = sa.inspect(info.model)
         self._types = [info.columns[key].column.type for key in self.keys]
-        rules = backend(dialect)
+        rules = backend_for(dialect)
         self._after = [rules.reading(info.columns[key]) for key in self.keys]
         name = info.model.__name__
         #: Relationships raise when read, as `raiseload("*")` makes them on ORM-loaded objects: a

@@ -32,7 +32,6 @@ every type has. SQLite tables need no numbering: their `rowid` is the key.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import warnings
 from collections import Counter
@@ -45,15 +44,14 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, relationship
 
+from tui_admin.core.dialects import Backend, backend_for
+from tui_admin.core.errors import ConfigError, first_line
 from tui_admin.core.introspect import READ_ONLY_ATTR, SOURCE_ATTR, Kind, column_kind, is_link_table
 from tui_admin.core.pgtypes import AsText
-from tui_admin.core.registry import ConfigError
 
 VIEW = "a view"  # the reasons a model is read-only (`ModelInfo.read_only`)
 NO_KEY = "no primary key"
 _ID_SUFFIX = re.compile(r"_?id$", re.IGNORECASE)
-#: PostgreSQL's own schemas (`pg_catalog`, `pg_toast`, `pg_temp_N`… all start with `pg_`).
-_SYSTEM_SCHEMAS = ("information_schema",)
 
 
 @dataclass
@@ -77,52 +75,20 @@ class Found:
     skipped: list[str] = field(default_factory=list)
 
 
-def _user_schemas(connection: sa.Connection, inspector: sa.Inspector) -> list[str]:
-    """PostgreSQL: the schemas that are not its own and that the user may use (the tables of the
-    others could be listed but not read); elsewhere the URL's database."""
-    if connection.dialect.name == "postgresql":
-        names = connection.scalars(sa.text(
-            "SELECT nspname FROM pg_namespace WHERE has_schema_privilege(oid, 'USAGE') ORDER BY nspname"
-        ))
-        return [n for n in names if not n.startswith("pg_") and n not in _SYSTEM_SCHEMAS]
-    default = inspector.default_schema_name
-    return [default] if default else inspector.get_schema_names()[:1]
-
-
-def _postgres_setup(connection: sa.Connection, default: str | None) -> tuple[list[str], set[tuple[str, str]]]:
-    """The search path (for the names), and the partitions (the parent stands for them). For this
-    transaction the search path is the default schema alone: PostgreSQL then writes every foreign
-    key to another schema with its schema, so each table is reflected once, under one key."""
-    path = list(connection.scalar(sa.text("SELECT current_schemas(false)")) or [])
-    if default:
-        quoted = connection.dialect.identifier_preparer.quote_identifier(default)
-        connection.execute(sa.text("SELECT set_config('search_path', :path, true)"), {"path": quoted})
-    partitions = connection.execute(sa.text(
-        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relispartition"
-    ))
-    return path, {(schema, name) for schema, name in partitions}
-
-
-def _attempt(connection: sa.Connection) -> Any:
-    """A savepoint on PostgreSQL, where a failed statement spoils the whole transaction; elsewhere a
-    failed read leaves it usable (and SQLite's driver mishandles savepoints)."""
-    return connection.begin_nested() if connection.dialect.name == "postgresql" else contextlib.nullcontext()
-
-
 def _driver_reason(text: str) -> str:
     """The first line of a driver's message, without SQLAlchemy's wrapping of it."""
-    first = text.strip().splitlines()[0] if text.strip() else "unknown error"
+    first = first_line(text) or "unknown error"
     return re.sub(r"^(.*?could not be reflected: )?(\([\w.]+\) )?", "", first)
 
 
 def _reflect_schema(
-    connection: sa.Connection, metadata: sa.MetaData, schema: str | None, keep: Any, skipped: list[str]
+    connection: sa.Connection, rules: Backend, metadata: sa.MetaData, schema: str | None, keep: Any,
+    skipped: list[str],
 ) -> None:
     """Every table and view of one schema; if one cannot be read (a view over a dropped table), the
     others still are, and it is reported."""
     try:
-        with _attempt(connection), warnings.catch_warnings(record=True) as caught:
+        with rules.attempt(connection), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", sa.exc.SAWarning)
             metadata.reflect(connection, schema=schema, views=True, only=keep)
         for warning in caught:  # MySQL's dialect skips what it cannot read with a warning
@@ -144,7 +110,7 @@ def _reflect_schema(
         if key in metadata.tables or not keep(name, metadata):
             continue
         try:
-            with _attempt(connection):
+            with rules.attempt(connection):
                 sa.Table(name, metadata, schema=schema, autoload_with=connection)
         except sa.exc.SQLAlchemyError as exc:
             if key in metadata.tables:
@@ -152,24 +118,24 @@ def _reflect_schema(
             skipped.append(f"{key}: cannot be read ({_driver_reason(str(getattr(exc, 'orig', None) or exc))})")
 
 
-def read_database(connection: sa.Connection, schemas: Sequence[str] | None = None) -> Found:
+def read_database(
+    connection: sa.Connection, schemas: Sequence[str] | None = None, rules: Backend | None = None
+) -> Found:
     """Reflect the user's schemas (PostgreSQL: all but its own; elsewhere the database of the URL),
     or only `schemas` (on MySQL/MariaDB a schema is a database). Raises `ConfigError` for a name
-    that is not a user schema."""
-    dialect = connection.dialect
+    that is not a user schema. `rules`: the database's backend (by default, its dialect's)."""
+    rules = backend_for(rules if rules is not None else connection.dialect)
     inspector = sa.inspect(connection)
     default = inspector.default_schema_name
-    available = _user_schemas(connection, inspector)
+    available = rules.user_schemas(connection, inspector)
     if schemas:
         existing = set(inspector.get_schema_names())
-        unknown = [s for s in schemas if s not in existing or (dialect.name == "postgresql" and s not in available)]
+        unknown = [s for s in schemas if not rules.may_show(s, existing, available)]
         if unknown:
             raise ConfigError(f"no schema {', '.join(map(repr, unknown))} to show "
                               f"(schemas: {', '.join(available) or 'none'})")
     wanted = list(dict.fromkeys(schemas or available))
-    search_path, partitions = [default] if default else [], set()
-    if dialect.name == "postgresql":
-        search_path, partitions = _postgres_setup(connection, default)
+    search_path, partitions = rules.reflection_setup(connection, default)
     metadata = sa.MetaData()
     found = Found(metadata, [], set(), search_path, default)
     for name in wanted:
@@ -178,10 +144,8 @@ def read_database(connection: sa.Connection, schemas: Sequence[str] | None = Non
         def keep(table: str, _: sa.MetaData, schema_name: str = name) -> bool:
             return (schema_name, table) not in partitions
 
-        _reflect_schema(connection, metadata, schema, keep, found.skipped)
-        views = set(inspector.get_view_names(schema))
-        if dialect.name == "postgresql":
-            views.update(inspector.get_materialized_view_names(schema))
+        _reflect_schema(connection, rules, metadata, schema, keep, found.skipped)
+        views = rules.view_names(inspector, schema)
         for table in metadata.tables.values():
             if table.schema == schema and keep(table.name, metadata):
                 found.tables.append(table)
@@ -235,20 +199,6 @@ def _add(cls: type, wanted: str, rel: Any) -> None:
 # -- keyless tables and views -------------------------------------------------------------------
 
 
-def _exact_forms(column: sa.Column[Any], dialect: Dialect | None) -> list[sa.ColumnElement[Any]]:
-    """Sort keys under which two values are tied only if they are the same value: SQLite ties 1
-    and 1.0, MySQL's collations 'a' and 'A', PostgreSQL's numeric 1.0 and 1.00; and PostgreSQL
-    cannot sort json at all."""
-    name = dialect.name if dialect is not None else ""
-    if name == "sqlite":
-        return [sa.func.typeof(column), sa.cast(column, sa.LargeBinary)]
-    if name == "postgresql":
-        return [sa.cast(column, sa.Text)]
-    if name in ("mysql", "mariadb"):
-        return [sa.cast(column, sa.LargeBinary)]
-    return [column]
-
-
 def _exact_key(column: sa.Column[Any]) -> bool:
     """Columns whose values every database compares, binds and reads back exactly, so that they can
     be part of a keyset cursor as they are: integers, and text other than blank-padded CHAR(n)."""
@@ -256,36 +206,28 @@ def _exact_key(column: sa.Column[Any]) -> bool:
     return kind is Kind.INTEGER or (kind is Kind.TEXT and not isinstance(column.type, sa.CHAR))
 
 
-def _ties_apart(column: sa.Column[Any], dialect: Dialect | None) -> bool:
+def _ties_apart(column: sa.Column[Any], rules: Backend) -> bool:
     """Whether equal values of a key column may still differ: text under MySQL's usual collations
     (case- and accent-insensitive, trailing spaces ignored) or any declared collation elsewhere;
     PostgreSQL's and SQLite's default comparisons of text and integers are exact."""
-    if column_kind(column) is not Kind.TEXT:
-        return False
-    mysql = dialect is not None and dialect.name in ("mysql", "mariadb")
-    return mysql or bool(getattr(column.type, "collation", None))
+    return column_kind(column) is Kind.TEXT and rules.text_ties_apart(column)
 
 
-def _rowid(table: sa.Table, dialect: Dialect | None) -> str | None:
-    """The name by which a SQLite table's rowid can be read (unless columns shadow all three)."""
-    if dialect is None or dialect.name != "sqlite":
-        return None
-    names = {c.name.lower() for c in table.columns}
-    return next((alias for alias in ("rowid", "_rowid_", "oid") if alias not in names), None)
-
-
-def _numbered(table: sa.Table, dialect: Dialect | None, *, is_view: bool) -> tuple[sa.Subquery, list[Any]]:
+def _numbered(table: sa.Table, rules: Backend, *, is_view: bool) -> tuple[sa.Subquery, list[Any]]:
     """The subquery a keyless table or view is mapped to, and its key (see the module's doc)."""
     number_key = "__row__"
     while number_key in table.c:
         number_key += "_"
-    rowid = None if is_view else _rowid(table, dialect)
+    rowid = None if is_view else rules.rowid(table)  # SQLite's
     if rowid is not None:
         subquery = sa.select(*table.c, sa.literal_column(rowid, sa.Integer).label(number_key)).subquery(table.name)
         return subquery, [subquery.c[number_key]]
     partition = [c for c in table.c if _exact_key(c)]
-    order = [form for c in table.c if c not in partition or _ties_apart(c, dialect)
-             for form in _exact_forms(c, dialect)]
+    # Under these forms two values are tied only if they are the same value: SQLite ties 1 and 1.0,
+    # MySQL's collations 'a' and 'A', PostgreSQL's numeric 1.0 and 1.00; and PostgreSQL cannot
+    # sort json at all (see `Backend.exact_forms`).
+    order = [form for c in table.c if c not in partition or _ties_apart(c, rules)
+             for form in rules.exact_forms(c)]
     number = sa.func.row_number().over(partition_by=partition or None, order_by=order)
     subquery = sa.select(*table.c, number.label(number_key)).subquery(table.name)
     return subquery, [subquery.c[c.key] for c in partition] + [subquery.c[number_key]]
@@ -374,7 +316,7 @@ def _as_stored(table: sa.Table) -> None:
 
 def map_tables(
     metadata: sa.MetaData,
-    dialect: Dialect | None = None,
+    dialect: Dialect | Backend | None = None,
     *,
     tables: Iterable[sa.Table] | None = None,
     views: Collection[sa.Table] = (),
@@ -384,7 +326,9 @@ def map_tables(
     """A declarative class per table (`tables`, by default every table of the metadata); views and
     tables without a primary key are mapped read-only, to their numbering (see the module's doc).
     Each mapping lives in its own registry so that reflecting twice (or reflecting beside the
-    user's models) never collides. `search_path` and `default_schema` decide the names."""
+    user's models) never collides. `search_path` and `default_schema` decide the names; `dialect`
+    (or its backend) how keyless tables are numbered."""
+    rules = backend_for(dialect)
 
     class Base(DeclarativeBase):
         pass
@@ -403,7 +347,7 @@ def map_tables(
         class_names.add(class_name)
         body: dict[str, Any] = {"__table__": table}
         if table in views or not table.primary_key.columns:
-            subquery, key = _numbered(table, dialect, is_view=table in views)
+            subquery, key = _numbered(table, rules, is_view=table in views)
             body = {"__table__": subquery, "__mapper_args__": {"primary_key": key}, SOURCE_ATTR: table,
                     READ_ONLY_ATTR: VIEW if table in views else NO_KEY}
         classes[table] = type(class_name, (Base,), body)

@@ -17,11 +17,8 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from tui_admin.core.errors import ConfigError, first_line
 from tui_admin.core.introspect import SORTABLE, SOURCE_ATTR, ModelInfo, introspect, is_link_table
-
-
-class ConfigError(Exception):
-    """The registered models or their `ModelAdmin` options cannot be used as given."""
 
 
 class ModelAdmin:
@@ -153,7 +150,7 @@ class Registry:
         try:  # relationships given by name resolve only now ("expression 'Team' failed to locate a name")
             sa.orm.configure_mappers()
         except sa.exc.SQLAlchemyError as exc:
-            raise ConfigError(f"the models cannot be mapped: {str(exc).strip().splitlines()[0]}") from None
+            raise ConfigError(f"the models cannot be mapped: {first_line(exc)}") from None
         models += _link_models(models)
         link_tables = {m.__table__: m for m in models if is_link_table(m.__table__)}  # type: ignore[attr-defined]
         self._admins: dict[str, ModelAdmin] = {}

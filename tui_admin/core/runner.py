@@ -13,8 +13,9 @@ the Runner owns what makes a unit of work safe to start from a UI:
 - a cancelled write never reaches COMMIT; one cancelled while its COMMIT is under way is waited
   for and returns, since it was saved;
 - waiting on another transaction's lock ends after the lock timeout with a `LockTimeoutError`
-  (nothing written). SQLite waits in slices (see `engine.SQLITE_BUSY_SLICE`): its busy handler
-  cannot be interrupted, so the unit of work, rolled back, is started again until the timeout;
+  (nothing written). SQLite waits in slices (see `sqlite_files.SQLITE_BUSY_SLICE`): its busy
+  handler cannot be interrupted, so the unit of work, rolled back, is started again until the
+  timeout;
 - an error caused by a value rather than by the database (an integer beyond 64 bits, a lone
   surrogate, JSON nested too deep, the driver's DataError) becomes a `BadValueError`: the Store's
   API raises only its own errors for anything the data or the user's input causes.
@@ -32,9 +33,11 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tui_admin.core.dialects import Backend, backend_for
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT
-from tui_admin.core.errors import BadValueError, LockTimeoutError, ReadOnlyError, WriteError, is_lock_timeout
+from tui_admin.core.errors import BadValueError, LockTimeoutError, ReadOnlyError, WriteError, first_line
 from tui_admin.core.querylog import ACTION_KEY, QueryLog
+from tui_admin.core.refusals import is_lock_timeout
 
 T = TypeVar("T")
 
@@ -58,11 +61,6 @@ _LOCKED_RETRY_PAUSE = 0.02
 _VALUE_ERRORS = (OverflowError, UnicodeError, RecursionError)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _value_cause(exc: BaseException) -> BaseException | None:
     """The value error behind `exc`: itself, or what SQLAlchemy or the driver wrapped (asyncpg
     raises its own error from the UnicodeEncodeError or OverflowError of a parameter)."""
@@ -83,9 +81,9 @@ def _bad_value(exc: BaseException, write: bool) -> BadValueError | None:
     done = "nothing was written" if write else "nothing was read"
     cause = _value_cause(exc)
     if cause is None and isinstance(exc, sa.exc.DataError):
-        return BadValueError(f"The database refused a value: {_first_line(exc)}: {done}")
+        return BadValueError(f"The database refused a value: {first_line(exc)}: {done}")
     if isinstance(cause, OverflowError):
-        return BadValueError(f"A number too large for the database ({_first_line(cause)}): {done}")
+        return BadValueError(f"A number too large for the database ({first_line(cause)}): {done}")
     if isinstance(cause, UnicodeEncodeError):
         return BadValueError(
             f"Text the database cannot store: {cause.object[cause.start:cause.end]!r} is not a valid character "
@@ -100,8 +98,10 @@ def _bad_value(exc: BaseException, write: bool) -> BadValueError | None:
 
 class Runner:
     def __init__(
-        self, engine: Any, log: QueryLog, *, read_only: bool, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+        self, engine: Any, log: QueryLog, *, read_only: bool, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        rules: Backend | None = None,
     ) -> None:
+        """`rules`: the database's backend (by default those registered for the engine's dialect)."""
         self.engine = engine  # a sync Engine or an AsyncEngine
         self.log = log
         self.read_only = read_only
@@ -109,6 +109,7 @@ class Runner:
         self.is_async = not isinstance(engine, sa.Engine)
         self.sync_engine: sa.Engine = engine.sync_engine if self.is_async else engine
         self.dialect = self.sync_engine.dialect
+        self.rules = rules if rules is not None else backend_for(self.dialect)
         log.attach(self.sync_engine)
 
     async def dispose(self) -> None:
@@ -144,7 +145,7 @@ class Runner:
                     return cut.result  # type: ignore[no-any-return]
                 raise WriteError("The connection was lost while saving: the change was NOT saved", {}) from None
             except LockTimeoutError as exc:
-                if self.dialect.name == "sqlite" and time.monotonic() < give_up:
+                if self.rules.waits_in_slices and time.monotonic() < give_up:
                     await asyncio.sleep(_LOCKED_RETRY_PAUSE)  # rolled back: start again
                     continue
                 raise self._lock_timeout(exc.table, write) from None
@@ -154,8 +155,7 @@ class Runner:
                 reconnected = True
 
     def _lock_timeout(self, table: str | None, write: bool) -> LockTimeoutError:
-        # SQLite locks the whole database, not a table.
-        where = "the database" if self.dialect.name == "sqlite" else table or "what it needs"
+        where = self.rules.lock_holder(table)
         done = "nothing was written" if write else "nothing was read"
         return LockTimeoutError(
             f"Another transaction holds a lock on {where}: {done} (waited {self.lock_timeout:g} s)", table
@@ -182,9 +182,9 @@ class Runner:
             except sa.exc.DBAPIError as exc:
                 if exc.connection_invalidated:
                     raise _CommitCutOff(result) from exc
-                if is_lock_timeout(exc):
-                    raise LockTimeoutError(_first_line(exc)) from None
-                raise WriteError(f"The database refused the change: {_first_line(exc)}", {}) from None
+                if is_lock_timeout(exc, self.rules):
+                    raise LockTimeoutError(first_line(exc)) from None
+                raise WriteError(f"The database refused the change: {first_line(exc)}", {}) from None
 
         def call(session: Session) -> T:
             started = time.perf_counter()
@@ -198,8 +198,8 @@ class Runner:
                     commit(session, result)
                 return result
             except sa.exc.DBAPIError as exc:
-                if not exc.connection_invalidated and is_lock_timeout(exc):
-                    raise LockTimeoutError(_first_line(exc)) from None
+                if not exc.connection_invalidated and is_lock_timeout(exc, self.rules):
+                    raise LockTimeoutError(first_line(exc)) from None
                 bad = _bad_value(exc, write)
                 if bad is None:
                     raise
@@ -256,32 +256,7 @@ class Runner:
         """Stop the statement a cancelled operation is still running, so it holds neither the
         database nor a thread. True if the driver was told; False leaves it to task cancellation
         (asyncpg, which then cancels its query on the server)."""
-        name = self.dialect.name
         try:
-            if name == "sqlite":
-                # sqlite3's interrupt() may be called from any thread. Under aiosqlite it is reached
-                # through the adapter: aiosqlite's own interrupt() would queue behind the query.
-                raw = getattr(dbapi_connection, "_connection", dbapi_connection)
-                getattr(raw, "_conn", raw).interrupt()
-                return True
-            if name == "postgresql" and not self.is_async:
-                dbapi_connection.cancel()
-                return True
-            if name in ("mysql", "mariadb") and self.is_async:
-                # aiomysql only stops reading: the server would go on waiting (for a lock, say).
-                thread = int(dbapi_connection._connection.thread_id())
-                async with self.engine.connect() as other:
-                    await other.exec_driver_sql(f"KILL QUERY {thread}")
-                return True
-            if name in ("mysql", "mariadb"):
-                thread = int(dbapi_connection.thread_id())
-
-                def kill() -> None:
-                    with self.sync_engine.connect() as other:
-                        other.exec_driver_sql(f"KILL QUERY {thread}")
-
-                await asyncio.to_thread(kill)
-                return True
+            return await self.rules.interrupt(dbapi_connection, self.engine)
         except Exception:  # the statement may have ended meanwhile: nothing to stop
             return True
-        return False

@@ -26,6 +26,7 @@ from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
 from sqlalchemy.dialects import postgresql
 
+from tui_admin.core.errors import AdminError
 from tui_admin.core.format import TOO_DEEP, as_stored, interval_text, json_text
 from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
 from tui_admin.core.reading import Unreadable
@@ -56,7 +57,7 @@ class Mode(StrEnum):
     UPDATE = "update"
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(AdminError):
     """Form input that cannot be written, with a message per field (`GENERAL` for the form)."""
 
     def __init__(self, errors: dict[str, str]) -> None:

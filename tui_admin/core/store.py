@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from tui_admin.core import creation, writes
 from tui_admin.core.deletion import DeletePlan
-from tui_admin.core.dialects import Backend, backend
+from tui_admin.core.dialects import Backend, backend_for
 from tui_admin.core.doctor import Finding, Limits, diagnose
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, mask, parse
 from tui_admin.core.introspect import ForeignKeyInfo
@@ -46,14 +46,14 @@ class Store:
         self.read_only = read_only
         self.log = QueryLog()
         self._registry = registry
-        engine = make_engine(self.url, read_only=read_only, lock_timeout=lock_timeout)
-        self._runner = Runner(engine, self.log, read_only=read_only, lock_timeout=lock_timeout)
+        #: This database's rules (connecting, cursor binding, locks, search, errors), learnt
+        #: further once connected; those registered for the URL's dialect (see `dialects`).
+        self.backend: Backend = backend_for(self.url.get_backend_name())
+        engine = make_engine(self.url, read_only=read_only, lock_timeout=lock_timeout, rules=self.backend)
+        self._runner = Runner(engine, self.log, read_only=read_only, lock_timeout=lock_timeout, rules=self.backend)
         self.is_async = self._runner.is_async
         self.sync_engine: sa.Engine = self._runner.sync_engine
         self.dialect = self.sync_engine.dialect
-        #: This database's rules (cursor binding, locks, search), learnt further once connected.
-        self.backend: Backend = backend(self.dialect)
-        sa.event.listen(self.sync_engine, "first_connect", self.backend.learn)
         self._reading: Reading | None = None
         #: Run a function of a Session as one logged, cancellable unit of work (see `Runner.run`).
         self._run = self._runner.run
@@ -92,8 +92,8 @@ class Store:
         PostgreSQL those of every user schema, elsewhere those of the URL's database; `schemas`
         narrows it to the schemas named (on MySQL/MariaDB a schema is a database). Views and tables
         without a primary key are read-only (`ModelInfo.read_only` says why)."""
-        found = await self._run("reflect", lambda s: read_database(s.connection(), schemas))
-        reflected = map_tables(found.metadata, self.dialect, tables=found.tables, views=found.views,
+        found = await self._run("reflect", lambda s: read_database(s.connection(), schemas, self.backend))
+        reflected = map_tables(found.metadata, self.backend, tables=found.tables, views=found.views,
                                search_path=found.search_path, default_schema=found.default_schema)
         self.skipped_tables = found.skipped + reflected.skipped
         self._registry = Registry(reflected.models, names=reflected.names)
@@ -105,21 +105,16 @@ class Store:
         return await self._run("count models", lambda s: self.reading.counts(s, admins))
 
     async def estimate(self, query: ListQuery) -> int | None:
-        """PostgreSQL's planner estimate of an unfiltered table's rows (`pg_class.reltuples`),
-        instant however large the table; None elsewhere, or when the table was never analysed."""
+        """The planner's estimate of an unfiltered table's rows (PostgreSQL's `pg_class.reltuples`),
+        instant however large the table; None where the backend has none, or when the table was
+        never analysed."""
         admin = self.admin(query.model)
-        if self.dialect.name != "postgresql" or query.search.strip() or query.filters or query.via:
+        if query.search.strip() or query.filters or query.via:
             return None
-        source = admin.info.source
-        # By name and schema, not `to_regclass(text)`: that would parse the name as SQL, folding
-        # `Mixed` to `mixed` (another table's figure) and refusing a name with a space.
-        stmt = sa.text(
-            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relname = :name AND n.nspname = coalesce(:schema, current_schema()) "
-            "AND c.relkind IN ('r', 'p', 'm')"
-        )
-        params = {"name": source.name, "schema": source.schema}
-        value = await self._run(f"estimate {admin.info.name}", lambda s: s.scalar(stmt, params))
+        stmt = self.backend.row_estimate(admin.info.source)
+        if stmt is None:
+            return None
+        value = await self._run(f"estimate {admin.info.name}", lambda s: s.scalar(stmt))
         return int(value) if value is not None and value >= 0 else None
 
     async def count(self, query: ListQuery) -> int:

@@ -22,10 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tui_admin.core.deletion import DeletePlan, plan_delete
-from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError, explain
+from tui_admin.core.dialects import backend_for
+from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
 from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo, column_info, format_pk, table_key
 from tui_admin.core.reading import same_value
 from tui_admin.core.reads import Reading, key_condition
+from tui_admin.core.refusals import explain
 from tui_admin.core.related import link_table
 from tui_admin.core.results import LinkDiff
 
@@ -58,7 +60,7 @@ def guarded(session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
         session.rollback()
         if exc.connection_invalidated:
             raise WriteError("The connection to the database was lost: the change was NOT saved", {}) from None
-        raise explain(exc, info) from None
+        raise explain(exc, info, backend_for(session.get_bind().dialect)) from None
 
 
 def landed_as_written(col: ColumnInfo, stored: Any, written: Any) -> bool:

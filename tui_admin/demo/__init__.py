@@ -60,6 +60,7 @@ def install(url: str) -> None:
     import sqlalchemy as sa
     from sqlmodel import SQLModel
 
+    from tui_admin.core.dialects import backend_for
     from tui_admin.demo import models
 
     engine = sa.create_engine(url)
@@ -71,10 +72,9 @@ def install(url: str) -> None:
         with engine.begin() as conn:
             for statement in inserts:
                 conn.exec_driver_sql(statement)
-            if engine.dialect.name == "postgresql":
-                for table in ("team", "hero"):
-                    conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                    )
+            rules = backend_for(engine.dialect)
+            for table in tables:
+                for column in table.primary_key.columns:
+                    rules.restart_serial(conn, table, column.name)
     finally:
         engine.dispose()

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
+from tui_admin.core.dialects import SQLite, backend_for
 from tui_admin.core.doctor.findings import Finding, Severity
 from tui_admin.core.registry import ModelAdmin, Registry
 
@@ -188,5 +189,6 @@ def _foreign_keys(admin: ModelAdmin, table: sa.Table, inspector: Any, dialect: D
             f"ALTER TABLE {dialect.identifier_preparer.format_table(table)} ADD FOREIGN KEY "
             f"({', '.join(quote(c) for c in columns)}) REFERENCES "
             f"{dialect.identifier_preparer.format_table(fk.referred_table)} ({referred});"
-            + ("  -- SQLite cannot: rebuild the table with the constraint" if dialect.name == "sqlite" else ""),
+            + ("  -- SQLite cannot: rebuild the table with the constraint"
+               if isinstance(backend_for(dialect), SQLite) else ""),
         )

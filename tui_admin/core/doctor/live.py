@@ -15,9 +15,11 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
+from tui_admin.core.dialects import Backend, MySQL, PostgreSQL, SQLite, backend_for
 from tui_admin.core.doctor.findings import Finding, Severity
+from tui_admin.core.errors import first_line
 from tui_admin.core.registry import Registry
 
 
@@ -39,7 +41,7 @@ def check_live(connection: Connection, registry: Registry | None, limits: Limits
     """Every live check of this backend, each in its own savepoint."""
     limits = limits or Limits()
     findings: list[Finding] = []
-    for check in CHECKS.get(connection.dialect.name, ()):
+    for check in checks_for(connection.dialect):
         savepoint = connection.begin_nested()
         try:
             findings += list(check(connection, registry, limits))
@@ -47,7 +49,7 @@ def check_live(connection: Connection, registry: Registry | None, limits: Limits
             savepoint.rollback()
             findings.append(Finding(
                 "X001", Severity.NOTE, None, None,
-                f"{check.__name__.strip('_').replace('_', ' ')}: could not check ({_first_line(exc)})",
+                f"{check.__name__.strip('_').replace('_', ' ')}: could not check ({first_line(exc)})",
                 "run the doctor as a role that may read the database's catalogs and activity",
             ))
         else:
@@ -79,7 +81,7 @@ def _integrity(connection: Connection, _registry: Registry | None, _limits: Limi
     try:
         rows = [row[0] for row in _rows(connection, "PRAGMA quick_check")]
     except sa.exc.DatabaseError as exc:  # "database disk image is malformed": as damaged as it gets
-        rows = [_first_line(exc)]
+        rows = [first_line(exc)]
     # One row per problem, or one row of several lines under a "*** in database main ***" heading.
     problems = [line for row in rows for line in str(row).splitlines() if line and not line.startswith("***")]
     if problems != ["ok"]:
@@ -256,19 +258,21 @@ def _mysql_connections(connection: Connection, _registry: Registry | None, limit
         )
 
 
-def _first_line(exc: sa.exc.DBAPIError) -> str:
-    return (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-
-
 def _short(query: str | None) -> str:
     text = " ".join((query or "").split())
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-#: The live checks of each backend, by SQLAlchemy dialect name.
-CHECKS: dict[str, tuple[Check, ...]] = {
-    "sqlite": (_foreign_key_violations, _integrity),
-    "postgresql": (_sequences_behind, _idle_in_transaction, _connections, _blocked, _never_analysed, _substring_search),
-    "mysql": (_auto_increment_behind, _long_transactions, _mysql_connections),
+#: The live checks of each backend. A subclass (a PostgreSQL-compatible engine) gets its base's.
+CHECKS: dict[type[Backend], tuple[Check, ...]] = {
+    SQLite: (_foreign_key_violations, _integrity),
+    PostgreSQL: (_sequences_behind, _idle_in_transaction, _connections, _blocked, _never_analysed, _substring_search),
+    MySQL: (_auto_increment_behind, _long_transactions, _mysql_connections),
 }
-CHECKS["mariadb"] = CHECKS["mysql"]
+
+
+def checks_for(dialect: Dialect) -> tuple[Check, ...]:
+    for cls in type(backend_for(dialect)).__mro__:
+        if cls in CHECKS:
+            return CHECKS[cls]
+    return ()

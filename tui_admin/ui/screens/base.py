@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from tui_admin.core.errors import StoreError
+from tui_admin.core.errors import StoreError, first_line
 
 if TYPE_CHECKING:
     from tui_admin.core.store import Store
@@ -20,8 +20,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, StoreError):
         return str(error)
     orig: Any = getattr(error, "orig", None) or error
-    text = str(orig).strip() or type(orig).__name__
-    return f"{type(orig).__name__}: {text.splitlines()[0]}"
+    return f"{type(orig).__name__}: {first_line(error)}"
 
 
 NAVIGATION_SPINNER_AFTER = 0.3  # seconds before a screen still loading its data says so
