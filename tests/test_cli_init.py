@@ -104,3 +104,12 @@ def test_usage_errors_exit_2_without_textual(empty: tuple[str, sa.Engine]) -> No
     bad = run("init", url, "--models", "no_such_module_here")
     assert bad.returncode == 2 and "cannot import models module 'no_such_module_here'" in bad.stderr
     assert run("init", url, "--models", demo.MODELS_MODULE).returncode == 0
+
+
+def test_init_creates_a_missing_sqlite_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "new folder" / "app #1.db"
+    path.parent.mkdir()
+    assert main(["init", f"sqlite:///{path}", "--demo"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [f"created database file {path}", "created table team"]
+    assert main(["init", f"sqlite:///{tmp_path / 'other.db'}", "--demo", "--read-only"]) == 1
+    assert not (tmp_path / "other.db").exists()  # read-only creates nothing, not even the file

@@ -76,8 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, EngineError) as exc:
         print(f"sqladmin-tui init: error: {exc}", file=sys.stderr)
         return 2
+    read_only = args.read_only or bool(config.read_only)
     try:
-        return asyncio.run(_init(url, registry, demo=args.demo, read_only=args.read_only or bool(config.read_only)))
+        from tui_admin.core.dialects import backend_for
+
+        parsed = check(url)
+        created = None if read_only else backend_for(parsed.get_backend_name()).create_database(parsed)
+        if created:
+            print(f"created database file {created}")
+        return asyncio.run(_init(url, registry, demo=args.demo, read_only=read_only))
     except Exception as exc:  # the database refuses: one line, no traceback
         print(f"sqladmin-tui init: error: {mask(url)}: {first_line(exc)}", file=sys.stderr)
         return 1

@@ -185,6 +185,12 @@ class Backend:
         large it is (None: this backend has none)."""
         return None
 
+    def create_database(self, url: URL) -> str | None:
+        """Create the empty database the URL names, where that is a file of ours to create (what
+        `sqladmin-tui init` does first); return what it created. A server's databases are the
+        server administrator's: nothing."""
+        return None
+
     def restart_serial(self, connection: sa.Connection, table: sa.Table, column: str) -> None:
         """After rows were inserted with explicit ids, make the next generated id follow them
         (SQLite and MySQL/MariaDB move their counters past an explicit key themselves)."""
@@ -311,6 +317,11 @@ class SQLite(Backend):
         ("check", re.compile(r"CHECK constraint failed: (\w+)"), CHECK),
         ("foreign_key", re.compile(r"FOREIGN KEY constraint failed()"), MISSING_TARGET),
     ]
+
+    def create_database(self, url: URL) -> str | None:
+        from tui_admin.core.sqlite_files import create_file
+
+        return create_file(url)
 
     def prepare(self, engine: sa.Engine, url: URL, *, read_only: bool, lock_timeout: float) -> None:
         # The file is found once and opened by one absolute path, never created (see sqlite_files).

@@ -2,7 +2,8 @@
 SQLite apply to the URL as written (a plain path, or a `file:` URI when `uri=true`), and always
 opened through a quoted `file:` URI of that one absolute path, so that read-only opens exactly the
 file read-write would. The admin never creates a database: a file that does not exist is an error
-naming it (`mode=rwc` too).
+naming it (`mode=rwc` too); only `sqladmin-tui init`, whose purpose it is, creates one
+(`create_file`).
 """
 
 from __future__ import annotations
@@ -76,3 +77,20 @@ def opener(target: SqliteTarget, read_only: bool, lock_timeout: float):  # type:
         cparams["uri"] = True
 
     return connect
+
+
+def create_file(url: Any) -> str | None:
+    """Create the empty database file a SQLite URL names, if it does not exist (what `init` does
+    before creating tables, through `SQLite.create_database`); return its path when it was."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    dialect = parsed.get_dialect()()
+    cargs, cparams = dialect.create_connect_args(parsed)
+    target = sqlite_target(cargs[0], bool(cparams.get("uri")))
+    if target.path is None or os.path.exists(target.path):
+        return None
+    import sqlite3
+
+    sqlite3.connect(target.path).close()
+    return target.path
