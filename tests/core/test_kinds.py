@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from typing import Any
 
 import pytest
@@ -42,6 +43,7 @@ class Cents(sa.TypeDecorator[int]):
     (postgresql.INTERVAL(), Kind.INTERVAL),
     (sa.Interval(), Kind.DATETIME),  # emulated (a TypeDecorator over DateTime) outside PostgreSQL
     (postgresql.INET(), Kind.NETWORK),
+    (postgresql.MONEY(), Kind.MONEY),
     (postgresql.ARRAY(sa.Integer), Kind.ARRAY),
     (postgresql.ARRAY(sa.Integer, dimensions=2), Kind.OTHER),  # only lists are edited as lists
     (postgresql.ARRAY(sa.JSON), Kind.OTHER),  # items that are no scalars
@@ -58,7 +60,7 @@ def test_sorts_and_filters_are_those_offered_before_the_specs() -> None:
     filterable = {k for k in Kind if spec_of(k).filterable}
     assert sortable == {
         Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.ENUM, Kind.DATE, Kind.DATETIME,
-        Kind.TIME, Kind.UUID, Kind.BYTES, Kind.INTERVAL, Kind.NETWORK,
+        Kind.TIME, Kind.UUID, Kind.BYTES, Kind.INTERVAL, Kind.NETWORK, Kind.MONEY,
     }
     assert filterable == sortable | {Kind.JSON, Kind.ARRAY, Kind.SET}
     assert {k for k in Kind if not spec_of(k).editable} == {Kind.BYTES, Kind.OTHER}
@@ -126,3 +128,14 @@ def test_a_subclass_is_a_kind_of_its_own_without_touching_the_others() -> None:
     col = column_info("c", _col(sa.String()).column, spec=Shouting())
     assert (col.kind, col.spec.name, col.spec.text(col, "hi")) == (Kind.TEXT, "shouting", "HI")
     assert spec_of(Kind.TEXT).name == "text" and type(spec_of(Kind.TEXT)) is kinds.Text
+
+
+def test_money_is_text_checked_as_an_amount() -> None:
+    amount = _col(postgresql.MONEY())
+    assert amount.python_type is str and amount.spec.editable and amount.spec.sortable
+    base, metadata = amount.spec.annotation(amount)
+    pattern = metadata[0].metadata[0].pattern
+    assert base is str
+    assert all(re.match(pattern, ok) for ok in ("12.50", "$1,234.50", "-$3", "1234"))
+    assert not any(re.match(pattern, bad) for bad in ("twelve", "1,2,3", "$"))
+    assert amount.spec.text(amount, "$1,234.50") == "$1,234.50"

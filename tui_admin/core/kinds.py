@@ -66,6 +66,7 @@ class Kind(StrEnum):
     ARRAY = "array"  # PostgreSQL ARRAY of scalars, edited as a JSON list
     INTERVAL = "interval"
     NETWORK = "network"  # PostgreSQL inet / cidr
+    MONEY = "money"  # PostgreSQL money: the driver's text ('$1,234.50'), validated
     OTHER = "other"  # shown as the driver gives it, never edited, sorted or filtered (tsvector, xml, point…)
 
 
@@ -375,6 +376,24 @@ class Network(_Ordered):
         if interface and value.network.prefixlen == value.max_prefixlen:
             return value.ip
         return value
+
+
+#: An amount of PostgreSQL money as typed or shown: `12.50`, `$1,234.50`, `-$3`.
+MONEY = r"^-?\$?-?[0-9]{1,3}(,?[0-9]{3})*(\.[0-9]+)?$"
+
+
+@register
+class Money(_Ordered):
+    """PostgreSQL money: the driver's text ('$1,234.50'), edited as text and checked against the
+    amounts PostgreSQL reads (the database has the last word on save); sorted and filtered as the
+    database orders amounts."""
+
+    kind = Kind.MONEY
+    sa_types = (postgresql.MONEY,)
+    python = str
+
+    def annotation(self, col: ColumnInfo) -> tuple[Any, list[Any]]:
+        return str, [PydanticField(pattern=MONEY)]
 
 
 #: PostgreSQL interval text: `1 year 2 mons`, `-1 hour`, `3 days 04:05:06`, `1 day ago`, `1-2`
