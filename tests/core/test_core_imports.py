@@ -15,6 +15,7 @@ CORE_MODULES = [
     "tui_admin.core.engine",
     "tui_admin.core.querylog",
     "tui_admin.core.format",
+    "tui_admin.core.kinds",
     "tui_admin.core.reflect",
     "tui_admin.demo",
     "tui_admin.demo.models",

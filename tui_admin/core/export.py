@@ -5,30 +5,28 @@ come, so a million rows cost the memory of one page, and a cancelled export stop
 boundary. The file is written beside its name and renamed at the end: an export that fails or is
 cancelled leaves no partial file behind, and an existing file is replaced only by a whole one.
 
-Values keep what they are: NULL is an empty CSV field and JSON `null`; decimals keep every digit
-(a JSON number written from the decimal's own text, never through a float); datetimes, dates
-and times are ISO 8601; bytes are base64; JSON documents and arrays stay JSON (text in CSV).
+Each cell is its kind's export form (`KindSpec.export`): NULL is an empty CSV field and JSON
+`null`; decimals keep every digit (a JSON number written from the decimal's own text, never
+through a float); datetimes, dates and times are ISO 8601; bytes are base64; JSON documents and
+arrays stay JSON (text in CSV).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import csv
 import datetime as dt
 import decimal
-import enum
 import json
-import math
 import os
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from tui_admin.core.introspect import ColumnInfo
+from tui_admin.core.kinds import KindSpec
 from tui_admin.core.query import ListQuery
 from tui_admin.core.reading import Unreadable
 
@@ -36,32 +34,14 @@ FORMATS = ("csv", "json", "jsonl")
 PAGE_ROWS = 5000
 
 
-def plain(value: Any) -> Any:
-    """A value as JSON's own types (None, bool, int, float, str, list, dict) or, for a decimal,
-    the `decimal.Decimal` itself (each writer keeps its digits)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")  # JSON has none
-    if isinstance(value, decimal.Decimal):
-        return value if value.is_finite() else str(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return plain(value.value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in (sorted(value, key=str) if isinstance(value, set | frozenset) else value)]
+def exported(col: ColumnInfo, value: Any) -> Any:
+    """A cell as an export writes it: its kind's export form (`KindSpec.export`: ISO 8601, base64,
+    the decimal itself…), an unreadable cell as its stored text."""
+    if value is None:
+        return None
     if isinstance(value, Unreadable):
         return str(value.raw)
-    return str(value)  # an interval, an address, a type the admin shows as text
+    return col.spec.export(col, value)
 
 
 def _json(value: Any) -> str:
@@ -176,16 +156,15 @@ _AS_IS = frozenset({"integer", "text"})
 
 def _plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple[list[int], list[Any]]:
     """Which cell of a row each exported column is, and its conversion (None: as it is)."""
-    to_field = _csv_field if fmt == "csv" else None
     positions = [list(order).index(c.name) for c in columns]
     converters: list[Any] = []
     for col in columns:
-        if str(col.kind) in _AS_IS:
+        if str(col.kind) in _AS_IS and type(col.spec).export is KindSpec.export:
             converters.append(None)
-        elif to_field is not None:
-            converters.append(lambda v, f=to_field: f(plain(v)))
+        elif fmt == "csv":
+            converters.append(lambda v, c=col: _csv_field(exported(c, v)))
         else:
-            converters.append(plain)
+            converters.append(lambda v, c=col: exported(c, v))
     return positions, converters
 
 

@@ -9,14 +9,13 @@ such a value through `escape_controls` / `unescape_controls`, which keep it exac
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from tui_admin.core.introspect import ColumnInfo, Kind
-from tui_admin.core.reading import Unreadable
+if TYPE_CHECKING:
+    from tui_admin.core.introspect import ColumnInfo
 
 #: The mark of a cell whose stored value its column's type cannot read: shown with the stored text.
 UNREADABLE = "⚠"
@@ -139,12 +138,35 @@ def json_text(value: Any, *, indent: int | None = None) -> str | None:
         return None
 
 
+#: Characters that a JSON text in an editor must not hold raw: control characters other than tab
+#: and line breaks (they would reach the terminal), DEL and C1 controls, the separators U+2028 and
+#: U+2029 (a text area turns them, and U+0085, into newlines) and lone surrogates. JSON allows DEL,
+#: C1 and the separators raw inside a string, and json.dumps writes them so.
+_UNSAFE_IN_JSON_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escape_json_text(text: str) -> str:
+    """`text` with the characters above as `\\uXXXX` escapes: inside a JSON string that is the
+    same value (`json.loads` reads it back), and outside one neither form is valid JSON."""
+    return _UNSAFE_IN_JSON_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_form_text(value: Any) -> str:
+    """A JSON value as the text a form edits: indented, safe for an editor (`escape_json_text`).
+    A value nested too deeply to encode shows a notice; left as it is, the field is not sent (see
+    `schemas.parse_form`), so the value stays."""
+    text = json_text(value, indent=2)
+    return TOO_DEEP if text is None else escape_json_text(text)
+
+
 def display(col: ColumnInfo, value: Any, labels: Mapping[Any, str] | None = None) -> str | None:
     """The value as one line of visible text (see `visible`); None for NULL (the UI decides how
     NULL looks). A foreign key shows the label of the record it names; a value the column's type
     cannot read shows the stored text, marked."""
     if value is None:
         return None
+    from tui_admin.core.reading import Unreadable  # reading -> dialects -> introspect -> kinds -> here
+
     if isinstance(value, Unreadable):
         return visible(f"{UNREADABLE} {value.raw}")
     try:
@@ -157,21 +179,4 @@ def _text(col: ColumnInfo, value: Any, labels: Mapping[Any, str] | None) -> str:
     label = lookup(labels, value) if col.foreign_key is not None else None
     if label is not None:
         return label
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if col.kind is Kind.BOOL:
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return as_stored(col, value).isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if col.kind is Kind.JSON or col.kind is Kind.ARRAY:
-        text = json_text(value)
-        return TOO_DEEP if text is None else text
-    if col.kind is Kind.SET and isinstance(value, set | frozenset):
-        return ",".join(c for c in col.choices if c in value)  # in the order the SET declares them
-    if isinstance(value, dt.timedelta):
-        return interval_text(value)
-    if isinstance(value, bytes | bytearray | memoryview):
-        return f"<{len(bytes(value))} bytes>"
-    return str(value)
+    return col.spec.text(col, value)

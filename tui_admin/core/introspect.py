@@ -7,78 +7,22 @@ the model is a SQLModel (constraints such as `ge=0` that the column does not car
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import enum
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
 
-from tui_admin.core.pgtypes import AsText
-
-
-class Kind(StrEnum):
-    """How a value is edited and shown; decided from the column type."""
-
-    TEXT = "text"
-    INTEGER = "integer"
-    FLOAT = "float"
-    DECIMAL = "decimal"
-    BOOL = "bool"
-    ENUM = "enum"
-    DATE = "date"
-    DATETIME = "datetime"
-    TIME = "time"
-    UUID = "uuid"
-    JSON = "json"
-    BYTES = "bytes"
-    SET = "set"  # MySQL SET: any subset of its members
-    ARRAY = "array"  # PostgreSQL ARRAY of scalars, edited as a JSON list
-    INTERVAL = "interval"
-    NETWORK = "network"  # PostgreSQL inet / cidr
-    MONEY = "money"  # PostgreSQL money: the driver's text ('$1,234.50'), validated
-    OTHER = "other"  # shown as the driver gives it, never edited, sorted or filtered (tsvector, xml, point…)
-
-
-#: Kinds whose values have a total order that a keyset cursor can follow: only these are sorted by.
-SORTABLE = frozenset({
-    Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.ENUM, Kind.DATE, Kind.DATETIME,
-    Kind.TIME, Kind.UUID, Kind.BYTES, Kind.INTERVAL, Kind.NETWORK, Kind.MONEY,
-})
-#: Kinds whose values can be compared for equality (a filter on a cell): the sortable ones, and
-#: documents and collections, compared as the database compares them.
-FILTERABLE = SORTABLE | {Kind.JSON, Kind.ARRAY, Kind.SET}
-#: Kinds an ARRAY's items may have for the array to be edited as a list.
-_SCALAR_ITEMS = frozenset({Kind.TEXT, Kind.INTEGER, Kind.FLOAT, Kind.DECIMAL, Kind.BOOL, Kind.DATE, Kind.DATETIME,
-                           Kind.TIME, Kind.UUID})
+from tui_admin.core.kinds import Kind, KindSpec, base_type, spec_for_type, spec_of
 
 
 class Direction(StrEnum):
     MANY_TO_ONE = "many-to-one"
     ONE_TO_MANY = "one-to-many"
     MANY_TO_MANY = "many-to-many"
-
-
-_PYTHON_TYPES: dict[Kind, type] = {
-    Kind.TEXT: str,
-    Kind.INTEGER: int,
-    Kind.FLOAT: float,
-    Kind.DECIMAL: decimal.Decimal,
-    Kind.BOOL: bool,
-    Kind.DATE: dt.date,
-    Kind.DATETIME: dt.datetime,
-    Kind.TIME: dt.time,
-    Kind.UUID: uuid.UUID,
-    Kind.BYTES: bytes,
-    Kind.INTERVAL: dt.timedelta,
-    Kind.MONEY: str,
-}
 
 
 @dataclass(frozen=True)
@@ -113,6 +57,13 @@ class ColumnInfo:
     server_default: bool = False
     #: Not shown: the numbering that tells identical rows of a keyless table apart.
     hidden: bool = False
+    #: What the admin does with the values (see `kinds`): the kind's registered spec unless given
+    #: (a `ModelAdmin.column_kinds` override).
+    spec: KindSpec = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.spec is None:
+            object.__setattr__(self, "spec", spec_of(self.kind))
 
     @property
     def required(self) -> bool:
@@ -121,12 +72,8 @@ class ColumnInfo:
         return not self.nullable and not self.has_default and not self.autoincrement and not self.generated
 
     @property
-    def python_type(self) -> type:
-        if self.kind is Kind.ENUM and self.enum_class is not None:
-            return self.enum_class
-        if isinstance(self.column.type, AsText):
-            return str
-        return _PYTHON_TYPES.get(self.kind, object)
+    def python_type(self) -> Any:
+        return self.spec.python_type(self)
 
 
 @dataclass(frozen=True)
@@ -194,7 +141,7 @@ class ModelInfo:
 
     @property
     def string_fields(self) -> list[str]:
-        return [c.name for c in self.columns.values() if c.kind is Kind.TEXT]
+        return [c.name for c in self.columns.values() if c.spec.textual]
 
     def pk_of(self, obj: Any) -> tuple[Any, ...]:
         return tuple(getattr(obj, name) for name in self.primary_key)
@@ -236,67 +183,26 @@ def _source_of(mapper: Mapper[Any]) -> sa.Table:
     return mapper.local_table if source is None else source  # type: ignore[return-value]
 
 
-def base_type(col_type: sa.types.TypeEngine[Any]) -> sa.types.TypeEngine[Any]:
-    """The type that decides how values look: a `TypeDecorator`'s impl, a PostgreSQL DOMAIN's
-    base type (a domain over integer holds integers)."""
-    if isinstance(col_type, sa.TypeDecorator) and not isinstance(col_type, sa.Enum | sa.Uuid):
-        col_type = col_type.impl_instance if hasattr(col_type, "impl_instance") else col_type.impl
-    while isinstance(col_type, postgresql.DOMAIN):
-        col_type = col_type.data_type
-    return col_type
-
-
 def type_kind(col_type: sa.types.TypeEngine[Any]) -> Kind:
-    """Map a column type to a Kind. Checks run most-specific first (Enum and SET are Strings,
-    Boolean can be an Integer subtype on some dialects)."""
-    col_type = base_type(col_type)
-    if isinstance(col_type, sa.ARRAY):
-        return Kind.ARRAY if type_kind(col_type.item_type) in _SCALAR_ITEMS and col_type.dimensions in (
-            None, 1) else Kind.OTHER
-    checks: list[tuple[type | tuple[type, ...], Kind]] = [
-        (mysql.SET, Kind.SET),
-        (mysql.YEAR, Kind.INTEGER),
-        (postgresql.MONEY, Kind.MONEY),
-        (postgresql.INET | postgresql.CIDR, Kind.NETWORK),
-        (sa.Interval | postgresql.INTERVAL, Kind.INTERVAL),
-        (sa.Enum, Kind.ENUM),
-        (sa.Boolean, Kind.BOOL),
-        (sa.Uuid, Kind.UUID),
-        (sa.JSON, Kind.JSON),
-        (sa.DateTime, Kind.DATETIME),
-        (sa.Date, Kind.DATE),
-        (sa.Time, Kind.TIME),
-        (sa.Integer, Kind.INTEGER),
-        (sa.Float, Kind.FLOAT),
-        (sa.Numeric, Kind.DECIMAL),
-        (sa.String, Kind.TEXT),
-        (sa.LargeBinary, Kind.BYTES),
-    ]
-    for types, kind in checks:
-        if isinstance(col_type, types):
-            return kind
-    return Kind.OTHER
+    """The kind of a column type (see `kinds.spec_for_type`)."""
+    return spec_for_type(col_type).kind
 
 
 def column_kind(column: sa.Column[Any]) -> Kind:
     return type_kind(column.type)
 
 
-def column_info(key: str, column: sa.Column[Any], source: sa.Column[Any] | None = None) -> ColumnInfo:
+def column_info(
+    key: str, column: sa.Column[Any], source: sa.Column[Any] | None = None, spec: KindSpec | None = None
+) -> ColumnInfo:
     """The column as the admin sees it. `column` is what queries use; `source`, when given, is
-    the table's own column it stands for (a subquery's column carries no default, key or index)."""
+    the table's own column it stands for (a subquery's column carries no default, key or index).
+    `spec` overrides the one the column's type has (`ModelAdmin.column_kinds`)."""
     queried, column = column, source if source is not None else column
-    kind = column_kind(column)
+    col_type = base_type(column.type)
+    spec = spec if spec is not None else spec_for_type(col_type)
     default = column.default.arg if column.default is not None and column.default.is_scalar else None
     has_default = column.default is not None or column.server_default is not None
-    enum_class: type[enum.Enum] | None = None
-    choices: tuple[Any, ...] = ()
-    col_type = base_type(column.type)
-    if kind is Kind.ENUM:
-        enum_class = getattr(col_type, "enum_class", None)
-        choices = tuple(enum_class) if enum_class is not None else tuple(col_type.enums)  # type: ignore[attr-defined]
-    elif kind is Kind.SET:
-        choices = tuple(col_type.values)  # type: ignore[attr-defined]
     # A column of a composite foreign key does not name a record by itself: only a single-column
     # constraint makes the column a key to pick and label.
     fk = next((f for f in column.foreign_keys if len(f.constraint.elements) == 1), None)  # type: ignore[union-attr]
@@ -308,21 +214,19 @@ def column_info(key: str, column: sa.Column[Any], source: sa.Column[Any] | None 
     return ColumnInfo(
         name=key,
         column=queried,
-        kind=kind,
+        kind=spec.kind,
         nullable=bool(column.nullable) and not column.primary_key,
         primary_key=column.primary_key,
         autoincrement=_is_autoincrement(column),
         has_default=has_default,
         default=default,
-        max_length=getattr(col_type, "length", None) if kind is Kind.TEXT else None,
-        choices=choices,
-        enum_class=enum_class,
         foreign_key=ForeignKeyInfo(table_key(fk.column.table), fk.column.name) if fk is not None else None,
         indexed=indexed,
         timezone=bool(getattr(col_type, "timezone", False)),
-        item_kind=type_kind(col_type.item_type) if kind is Kind.ARRAY else None,  # type: ignore[attr-defined]
         generated=column.computed is not None or identity_always,
         server_default=column.server_default is not None,
+        spec=spec,
+        **spec.describe(col_type),
     )
 
 
@@ -408,10 +312,10 @@ def default_label_field(columns: dict[str, ColumnInfo]) -> str | None:
     """`name`, then `title`, then the first non-key string column."""
     for preferred in ("name", "title"):
         col = columns.get(preferred)
-        if col is not None and col.kind is Kind.TEXT:
+        if col is not None and col.spec.textual:
             return preferred
     for col in columns.values():
-        if col.kind is Kind.TEXT and not col.primary_key and col.foreign_key is None:
+        if col.spec.textual and not col.primary_key and col.foreign_key is None:
             return col.name
     return None
 
@@ -422,9 +326,12 @@ def introspect(
     name: str | None = None,
     link_tables: dict[sa.Table, type] | None = None,
     label: str | Callable[[Any], str] | None = None,
+    column_kinds: dict[str, type[KindSpec]] | None = None,
 ) -> ModelInfo:
     """Describe a mapped class. `link_tables` maps each link table to its model (when it has one),
-    so that many-to-many relationships can name the model that holds the link's own columns."""
+    so that many-to-many relationships can name the model that holds the link's own columns.
+    `column_kinds` gives columns (by attribute name) a spec of their own (`ModelAdmin.column_kinds`)."""
+    overrides = column_kinds or {}
     mapper: Mapper[Any] = sa.inspect(model)
     table = mapper.local_table
     source = _source_of(mapper)
@@ -436,10 +343,11 @@ def introspect(
         column = attr.columns[0]
         if column.table is not table:
             continue
+        spec = overrides[attr.key]() if attr.key in overrides else None
         if table is source:
-            columns[attr.key] = column_info(attr.key, column)  # type: ignore[arg-type]
+            columns[attr.key] = column_info(attr.key, column, spec=spec)  # type: ignore[arg-type]
         elif column.key in source.c:  # a subquery's column stands for the table's own
-            columns[attr.key] = column_info(attr.key, column, source.c[column.key])  # type: ignore[arg-type]
+            columns[attr.key] = column_info(attr.key, column, source.c[column.key], spec)  # type: ignore[arg-type]
         else:  # the numbering that `reflect` adds to tell identical rows apart
             columns[attr.key] = ColumnInfo(
                 name=attr.key, column=column, kind=Kind.INTEGER, nullable=False,  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from tui_admin.core.dialects import LIKE_ESCAPE, Backend, backend_for, escape_like
-from tui_admin.core.introspect import FILTERABLE, ColumnInfo, Kind, ModelInfo
+from tui_admin.core.introspect import ColumnInfo, ModelInfo
 from tui_admin.core.reading import raw_columns
 from tui_admin.core.registry import ConfigError, ModelAdmin
 from tui_admin.core.related import Via, via_condition
@@ -190,15 +190,12 @@ def where_clause(
         if name not in info.columns:
             raise ConfigError(f"{info.name} has no column {name!r} to filter on")
         col = info.columns[name]
-        if col.kind not in FILTERABLE:
+        if not col.spec.filterable:
             raise ConfigError(f"{info.name} cannot be filtered on {name!r}: its type has no equality to compare")
         if isinstance(value, Stored):
             conditions.append(rules.equals(col, value.value))
-        elif col.kind is Kind.SET and isinstance(value, set | frozenset):
-            # As MySQL writes a SET out: its members in the order the column declares them.
-            conditions.append(rules.equals(col, ",".join(str(c) for c in col.choices if c in value)))
         else:
-            conditions.append(col.column.is_(None) if value is None else col.column == value)
+            conditions.append(col.spec.filter_condition(col, value, rules))
     search = search_condition(admin, query.search, rules)
     if search is not None:
         conditions.append(search)

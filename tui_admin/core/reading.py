@@ -19,8 +19,6 @@ Building them costs what the ORM's own loading costs (about 1 ms per 100 rows, m
 
 from __future__ import annotations
 
-import decimal
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +31,7 @@ from sqlalchemy.types import NullType
 
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.introspect import ModelInfo
+from tui_admin.core.kinds import same_value as same_value  # kept here for scripts and tests
 
 
 @dataclass(frozen=True)
@@ -64,18 +63,6 @@ def raw_columns(
     source = table if table is not None else info.table
     names = keys if keys is not None else list(info.columns)
     return [raw(source.c[info.columns[key].column.key], f"{prefix}{i}") for i, key in enumerate(names)]
-
-
-def _is_nan(value: Any) -> bool:
-    return (isinstance(value, float) and math.isnan(value)) or (isinstance(value, decimal.Decimal) and value.is_nan())
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Two values read from one column are the same stored value: `==`, except that NaN equals
-    NaN (PostgreSQL stores and compares it as one value, and a guard must not see it change)."""
-    if _is_nan(a) or _is_nan(b):
-        return _is_nan(a) and _is_nan(b)
-    return bool(a == b)
 
 
 def _raise_on_load(model: str, key: str) -> Callable[..., Any]:

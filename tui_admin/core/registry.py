@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from tui_admin.core.errors import ConfigError, first_line
-from tui_admin.core.introspect import SORTABLE, SOURCE_ATTR, ModelInfo, introspect, is_link_table
+from tui_admin.core.introspect import SOURCE_ATTR, ModelInfo, introspect, is_link_table
+from tui_admin.core.kinds import KindSpec
 
 
 class ModelAdmin:
@@ -43,6 +44,10 @@ class ModelAdmin:
     create_schema: ClassVar[type[BaseModel] | None] = None
     update_schema: ClassVar[type[BaseModel] | None] = None
     page_size: ClassVar[int] = 100
+    #: A spec of its own for a column (by field name), instead of the one its type has: how the
+    #: column is parsed, shown, edited, compared, sorted and filtered (see `kinds`), e.g.
+    #: `{"isbn": Isbn}` with `class Isbn(kinds.Text)`.
+    column_kinds: ClassVar[dict[str, type[KindSpec]]] = {}
 
     def __init_subclass__(cls, model: type | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -79,7 +84,7 @@ class ModelAdmin:
     def sortable(self) -> list[str]:
         """The allowed sorts, of columns whose type has an order a page cursor can follow."""
         names = self.column_sortable_list or self.shown_columns
-        return [n for n in names if n in self.info.columns and self.info.columns[n].kind in SORTABLE]
+        return [n for n in names if n in self.info.columns and self.info.columns[n].spec.sortable]
 
     @property
     def writable(self) -> bool:
@@ -89,7 +94,7 @@ class ModelAdmin:
     def check(self) -> None:
         """Raise `ConfigError` naming the first option that refers to something the model lacks."""
         fields = set(self.info.columns)
-        for option in ("column_list", "column_searchable_list", "column_sortable_list", "form_columns"):
+        for option in ("column_list", "column_searchable_list", "column_sortable_list", "form_columns", "column_kinds"):
             # A list may also show relations: a to-one by its label, a to-many by its count.
             allowed = fields | set(self.info.relationships) if option == "column_list" else fields
             unknown = [n for n in getattr(self, option) or () if n not in allowed]
@@ -159,7 +164,8 @@ class Registry:
             name = admin_cls.name or (names or {}).get(model) or model.__name__
             if name in self._admins:
                 raise ConfigError(f"two models are named {name!r}; give one a ModelAdmin with `name = ...`")
-            info = introspect(model, name=name, link_tables=link_tables, label=admin_cls.label)
+            info = introspect(model, name=name, link_tables=link_tables, label=admin_cls.label,
+                              column_kinds=admin_cls.column_kinds)
             admin = admin_cls(info)
             admin.check()
             self._admins[name] = admin

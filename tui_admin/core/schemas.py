@@ -10,45 +10,22 @@ them through as NULL.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import ipaddress
-import json
-import re
 import sys
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, IPvAnyInterface, IPvAnyNetwork, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
-from sqlalchemy.dialects import postgresql
 
 from tui_admin.core.errors import AdminError
-from tui_admin.core.format import TOO_DEEP, as_stored, interval_text, json_text
-from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo
+from tui_admin.core.format import escape_json_text as escape_json_text  # where it was; the UI uses it
+from tui_admin.core.format import json_form_text as json_form_text
+from tui_admin.core.introspect import ColumnInfo, ModelInfo
 from tui_admin.core.reading import Unreadable
 from tui_admin.core.registry import ModelAdmin
 
-#: Column kinds that have no sensible text form; shown, never edited.
-NOT_EDITABLE = frozenset({Kind.BYTES, Kind.OTHER})
-#: An amount of PostgreSQL money as typed or shown: `12.50`, `$1,234.50`, `-$3`.
-MONEY = r"^-?\$?-?[0-9]{1,3}(,?[0-9]{3})*(\.[0-9]+)?$"
-#: PostgreSQL interval text: `1 year 2 mons`, `-1 hour`, `3 days 04:05:06`, `1 day ago`, `1-2`
-#: (years-months), `P1Y2M3DT4H` (ISO 8601). The database has the last word on save.
-_INTERVAL_UNIT = (r"(?:microseconds?|usecs?|us|milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|"
-                  r"hrs?|h|days?|d|weeks?|w|months?|mons?|years?|yrs?|y|decades?|centuries|century|millenni(?:um|a)s?)")
-_INTERVAL_TOKEN = (rf"(?:[+-]?\d+(?:\.\d+)?\s*{_INTERVAL_UNIT}|[+-]?\d+:\d{{1,2}}(?::\d{{1,2}}(?:\.\d+)?)?"
-                   r"|[+-]?\d+-\d+|[+-]?\d+(?:\.\d+)?)")
-INTERVAL = (rf"(?i)^\s*(?:@\s*)?{_INTERVAL_TOKEN}(?:[\s,]+{_INTERVAL_TOKEN})*(?:\s+ago)?\s*$"
-            r"|^P(?:(?:\d+(?:\.\d+)?[YMWD])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|T(?:\d+(?:\.\d+)?[HMS])+)$")
-#: The Python type of an ARRAY item, by the item's kind.
-_PYTHON_ITEM: dict[Kind, Any] = {
-    Kind.TEXT: str, Kind.INTEGER: int, Kind.FLOAT: float, Kind.DECIMAL: decimal.Decimal, Kind.BOOL: bool,
-    Kind.DATE: dt.date, Kind.DATETIME: dt.datetime, Kind.TIME: dt.time, Kind.UUID: uuid.UUID,
-}
 GENERAL = "__all__"
 
 
@@ -110,34 +87,9 @@ def _annotation(info: ModelInfo, col: ColumnInfo) -> tuple[Any, list[Any]]:
     found = _pydantic_constraints(info, col.name)
     if found is not None:
         return found
-    metadata: list[Any] = []
-    if col.kind is Kind.ENUM and col.enum_class is None:
-        base: Any = Literal[col.choices]  # type: ignore[valid-type]
-    elif col.kind is Kind.JSON:
-        base = Any
-    elif col.kind is Kind.SET:
-        base = set[Literal[col.choices]]  # type: ignore[valid-type]
-    elif col.kind is Kind.ARRAY:
-        item = _PYTHON_ITEM.get(col.item_kind, Any)  # type: ignore[arg-type]
-        base = list[Optional[item]]  # noqa: UP045 - built at runtime
-    elif col.kind is Kind.NETWORK:
-        base = IPvAnyNetwork if isinstance(col.column.type, postgresql.CIDR) else IPvAnyInterface
-    elif col.kind is Kind.MONEY:
-        base = str
-        metadata.append(PydanticField(pattern=MONEY))
-    elif col.kind is Kind.INTERVAL and col.python_type is str:  # PostgreSQL's own interval text
-        base = str
-        metadata.append(PydanticField(pattern=INTERVAL))
-    else:
-        base = col.python_type
+    base, metadata = col.spec.annotation(col)
     if col.max_length is not None:
-        metadata.append(PydanticField(max_length=col.max_length))
-    if col.kind is Kind.DECIMAL:
-        # A reflected NUMERIC(p, s) enforces its scale: 12.345 into NUMERIC(10, 2) is refused, not
-        # silently rounded to 12.35 by the database.
-        precision, scale = getattr(col.column.type, "precision", None), getattr(col.column.type, "scale", None)
-        if scale is not None:
-            metadata.append(PydanticField(max_digits=precision, decimal_places=scale))
+        metadata = [*metadata, PydanticField(max_length=col.max_length)]
     return (Optional[base] if col.nullable else base), metadata  # noqa: UP045 - built at runtime
 
 
@@ -155,8 +107,8 @@ def editable_columns(admin: ModelAdmin, mode: Mode) -> list[ColumnInfo]:
     names = [n for n in admin.form_columns or info.columns if n != info.version_column]
     cols = [c for c in (info.columns[n] for n in names) if not c.generated]
     if mode is Mode.CREATE:
-        return [c for c in cols if not c.autoincrement and c.kind not in NOT_EDITABLE]
-    return [c for c in cols if not c.primary_key and c.kind not in NOT_EDITABLE]
+        return [c for c in cols if not c.autoincrement and c.spec.editable]
+    return [c for c in cols if not c.primary_key and c.spec.editable]
 
 
 def derive_schema(admin: ModelAdmin, mode: Mode) -> type[BaseModel]:
@@ -227,48 +179,17 @@ def to_form_value(col: ColumnInfo, value: Any) -> Any:
     booleans, enums and foreign keys (selects)."""
     if isinstance(value, Unreadable):
         return str(value.raw)  # the stored text, to be replaced by a valid value
-    if col.kind in (Kind.BOOL, Kind.ENUM, Kind.SET) or col.foreign_key is not None:
+    if col.foreign_key is not None:
         return value
-    if value is None:
-        return ""
-    if col.kind is Kind.JSON:
-        return json_form_text(value)
-    if col.kind is Kind.ARRAY:
-        text = json_text(value)
-        return TOO_DEEP if text is None else escape_json_text(text)
-    if isinstance(value, dt.timedelta):
-        return interval_text(value)
-    if isinstance(value, dt.date | dt.time):
-        return as_stored(col, value).isoformat()
-    return str(value)
-
-
-#: Characters that a JSON text in an editor must not hold raw: control characters other than tab
-#: and line breaks (they would reach the terminal), DEL and C1 controls, the separators U+2028 and
-#: U+2029 (a text area turns them, and U+0085, into newlines) and lone surrogates. JSON allows DEL,
-#: C1 and the separators raw inside a string, and json.dumps writes them so.
-_UNSAFE_IN_JSON_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def escape_json_text(text: str) -> str:
-    """`text` with the characters above as `\\uXXXX` escapes: inside a JSON string that is the
-    same value (`json.loads` reads it back), and outside one neither form is valid JSON."""
-    return _UNSAFE_IN_JSON_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def json_form_text(value: Any) -> str:
-    """A JSON value as the text a form edits: indented, safe for an editor (`escape_json_text`).
-    A value nested too deeply to encode shows a notice; left as it is, the field is not sent (see
-    `parse_form`), so the value stays."""
-    text = json_text(value, indent=2)
-    return TOO_DEEP if text is None else escape_json_text(text)
+    return col.spec.form_value(col, value)
 
 
 def _preprocess(col: ColumnInfo, raw: Any, mode: Mode) -> tuple[bool, Any]:
     """(present, value): empty input means NULL on a nullable column and "use the default" on a
     NOT NULL one that has a default; on create, a column the database fills (`DEFAULT now()`, a
-    sequence) left empty is left out of the INSERT, so that its default applies. JSON text is
-    parsed here (pydantic would keep it a string)."""
+    sequence) left empty is left out of the INSERT, so that its default applies. Other input goes
+    through the column's spec (`KindSpec.from_form`: JSON text is parsed here, as pydantic would
+    keep it a string)."""
     if (isinstance(raw, str) and raw == "") or raw is None:
         if mode is Mode.CREATE and col.server_default:
             return False, None
@@ -277,43 +198,7 @@ def _preprocess(col: ColumnInfo, raw: Any, mode: Mode) -> tuple[bool, Any]:
         if col.has_default or col.autoincrement:
             return False, None
         raise ValueError("Required")
-    if col.kind is Kind.SET:
-        return True, set(raw)
-    if col.kind in (Kind.JSON, Kind.ARRAY) and isinstance(raw, str):
-        try:
-            return True, json.loads(raw, parse_constant=_not_json)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
-        except RecursionError:  # Python's parser recurses once per level of nesting
-            raise ValueError("Invalid JSON: nested too deeply") from None
-    return True, raw
-
-
-def _not_json(constant: str) -> Any:
-    """Python's json reads NaN and Infinity; JSON (and every database's JSON type) has no such number."""
-    raise ValueError(f"Invalid JSON: {constant} is not a JSON number")
-
-
-def _address(col: ColumnInfo, value: Any) -> Any:
-    """An inet host typed without a mask is a host address, as the database gives it back
-    ('10.0.0.1', not '10.0.0.1/32')."""
-    interface = isinstance(value, ipaddress.IPv4Interface | ipaddress.IPv6Interface)
-    if col.kind is Kind.NETWORK and interface and value.network.prefixlen == value.max_prefixlen:
-        return value.ip
-    return value
-
-
-def _check_timezone(col: ColumnInfo, value: Any) -> Any:
-    """A tz-aware column gets an aware value in UTC (naive input is taken as UTC); a naive column
-    refuses an offset rather than silently converting it. UTC because SQLite and MySQL keep no
-    offset: they would store the wall-clock time of whatever offset was typed, another instant."""
-    if col.kind is not Kind.DATETIME or not isinstance(value, dt.datetime):
-        return value
-    if col.timezone:
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-    if not col.timezone and value.tzinfo is not None:
-        raise ValueError("This column stores no time zone: enter a time without an offset")
-    return value
+    return True, col.spec.from_form(col, raw)
 
 
 def parse_form(
@@ -365,7 +250,7 @@ def parse_form(
             errors[name] = "Required"
             continue
         try:
-            result[name] = _address(col, _check_timezone(col, value))
+            result[name] = col.spec.checked(col, value)
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:

@@ -7,14 +7,13 @@ the change was saved. Each write is atomic and checked:
 - a constraint violation rolls back and becomes a `WriteError` naming the field (`guarded`);
 - a value the database would store as another (NaN on SQLite) is refused before writing;
 - an update reads the row under a lock and compares it with what the form opened, as values read
-  the same way (see `reading.same_value`), so that nothing anyone else saved is overwritten;
+  the same way, by the column's spec (`KindSpec.same`), so that nothing anyone else saved is overwritten;
 - a delete removes exactly what its plan (see `deletion`) showed;
 - a link edit is applied as a diff (delete, guarded update, insert) in one transaction.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -24,8 +23,7 @@ from sqlalchemy.orm import Session
 from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
-from tui_admin.core.introspect import ColumnInfo, Kind, ModelInfo, column_info, format_pk, table_key
-from tui_admin.core.reading import same_value
+from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info, format_pk, table_key
 from tui_admin.core.reads import Reading, key_condition
 from tui_admin.core.refusals import explain
 from tui_admin.core.related import link_table
@@ -64,13 +62,9 @@ def guarded(session: Session, info: ModelInfo, statement: Callable[[], T]) -> T:
 
 
 def landed_as_written(col: ColumnInfo, stored: Any, written: Any) -> bool:
-    """A value read back is the one written: MySQL's 4-byte FLOAT hands back its shortest decimal
-    text, which is within single precision of the value written, not equal to it."""
-    if same_value(stored, written):
-        return True
-    if col.kind is Kind.FLOAT and isinstance(stored, int | float) and isinstance(written, int | float):
-        return math.isclose(stored, written, rel_tol=1e-6)
-    return False
+    """A value read back is the one written, as the column's spec compares them (`KindSpec.landed`:
+    a MySQL 4-byte FLOAT comes back within single precision of the value written, not equal to it)."""
+    return col.spec.landed(stored, written)
 
 
 def _exists(session: Session, info: ModelInfo, pk: Sequence[Any]) -> bool:
@@ -98,10 +92,14 @@ def created(session: Session, info: ModelInfo, pk: tuple[Any, ...]) -> bool:
 # -- update ---------------------------------------------------------------------------------------
 
 
-def _moved(current: Any, original: dict[str, Any], names: Iterable[str]) -> dict[str, tuple[Any, Any]]:
-    """The columns whose value is no longer the one read when the edit began: (then, now)."""
+def _moved(
+    info: ModelInfo, current: Any, original: dict[str, Any], names: Iterable[str]
+) -> dict[str, tuple[Any, Any]]:
+    """The columns whose value is no longer the one read when the edit began: (then, now), as each
+    column's spec compares them (`KindSpec.same`)."""
     return {
-        n: (original.get(n), getattr(current, n)) for n in names if not same_value(original.get(n), getattr(current, n))
+        n: (original.get(n), getattr(current, n))
+        for n in names if not info.columns[n].spec.same(original.get(n), getattr(current, n))
     }
 
 
@@ -131,7 +129,7 @@ def update(
         current, _ = guarded(session, info, lambda: reading.one(session, info, pk, lock=True))
     except NotFoundError:
         raise NotFoundError(f"{label} was deleted meanwhile: nothing was saved") from None
-    moved = _moved(current, original, dict.fromkeys([*changes, *guarded_names]))
+    moved = _moved(info, current, original, dict.fromkeys([*changes, *guarded_names]))
     if any(n in moved for n in guarded_names):
         session.rollback()
         raise ConflictError(f"{label} was changed by someone else since you opened it: nothing was saved", moved)
@@ -241,7 +239,7 @@ class LinkEdit:
             exactly_one(sa.delete(self.table).where(self.where(target_pk)), target_pk, "already removed")
         for change in diff.change:
             now = guarded(session, who, lambda c=change: self.current(session, c.target, lock=True))
-            if now is None or any(not same_value(now.get(k), v) for k, v in change.original.items()):
+            if now is None or any(not self.columns[k].spec.same(now.get(k), v) for k, v in change.original.items()):
                 refuse(change.target, "changed or removed")
             stmt = sa.update(self.table).where(self.where(change.target)).values(
                 {self.table.c[n]: v for n, v in change.values.items()})

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui_admin.core.format import display, lookup, visible
-from tui_admin.core.introspect import FILTERABLE
 from tui_admin.core.query import ListQuery, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
@@ -324,7 +323,7 @@ class ListScreen(AdminScreen):
         if field not in self.admin.info.columns:
             self.notify(f"{field} is a relation: open the record to follow it", severity="warning")
             return
-        if self.admin.info.columns[field].kind not in FILTERABLE:
+        if not self.admin.info.columns[field].spec.filterable:
             self.notify(f"{field} cannot be filtered on: its type has no equality to compare", severity="warning")
             return
         # The cell as the database holds it: a stored text a Python value would not bind back to

@@ -1,4 +1,5 @@
-"""One form widget per column kind, and reading its value back as form input.
+"""One form widget per editor name (`kinds.Editor`, which a column's spec names), and reading its
+value back as form input.
 
 Numbers, dates and UUIDs are plain text inputs on purpose: what the user typed is validated by the
 model's schema on save and any error is shown beside the field, in the schema's own words.
@@ -11,6 +12,7 @@ characters are `\\u` escapes (`schemas.json_form_text`), and labels are plain te
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -18,22 +20,12 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Select, SelectionList, Static, TextArea
 from textual.widgets.text_area import EditResult, Location
 
-from tui_admin.core.format import visible
-from tui_admin.core.introspect import ColumnInfo, Kind
-from tui_admin.core.schemas import escape_json_text
+from tui_admin.core.format import escape_json_text, visible
+from tui_admin.core.introspect import ColumnInfo
+from tui_admin.core.kinds import Editor
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.picker import ForeignKeyField
 from tui_admin.ui.widgets.text_input import TextInput
-
-PLACEHOLDERS = {
-    Kind.INTEGER: "whole number",
-    Kind.FLOAT: "number",
-    Kind.DECIMAL: "decimal number",
-    Kind.DATE: "YYYY-MM-DD",
-    Kind.DATETIME: "YYYY-MM-DD HH:MM[:SS][+HH:MM]",
-    Kind.TIME: "HH:MM[:SS]",
-    Kind.UUID: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-}
 
 #: Names used in widget ids as they are (`#field-name`): ASCII letters, digits, `_` and `-`, not
 #: starting with `-`. Textual refuses anything else in an id (a space, `名前`, a dot).
@@ -66,34 +58,57 @@ class JsonArea(TextArea):
         return super()._replace_via_keyboard(escape_json_text(insert), start, end)
 
 
-def field_widget(col: ColumnInfo, value: Any, label: str | None = None) -> Widget:
-    """The input for `col`, holding `value` (already in form form: see `schemas.to_form_value`).
-    A foreign key gets a field that opens the search picker; `label` names its current record."""
-    wid = field_id(col.name)
-    if col.foreign_key is not None:
-        return ForeignKeyField(col, value, label, id=wid)
-    if col.kind is Kind.BOOL and not col.nullable:
-        return Checkbox(plain(col.name), value=bool(value), id=wid)
-    if col.kind is Kind.BOOL:
-        options = [("true", True), ("false", False)]
-        return Select(options, id=wid, prompt="(NULL)", value=_option(options, value))
-    if col.kind is Kind.ENUM:
-        options = [(plain(getattr(c, "value", c)), c) for c in col.choices]
-        # A value the column's type cannot read (a stored text that is no member) shows no choice.
-        chosen = _option(options, value)
-        return Select(options, id=wid, allow_blank=col.nullable or chosen is Select.NULL, prompt="(NULL)",
-                      value=chosen)
-    if col.kind is Kind.SET:
-        members = value if isinstance(value, set | frozenset) else set()
-        return SelectionList[str](*((plain(str(c)), c, c in members) for c in col.choices), id=wid)
-    if col.kind is Kind.JSON:
-        return JsonArea(value or "", id=wid, classes="json-field", soft_wrap=True)
-    placeholder = PLACEHOLDERS.get(col.kind, "")
+def _text_input(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
+    placeholder = col.spec.placeholder
     if col.max_length:
         placeholder = f"up to {col.max_length} characters"
     if col.nullable:
         placeholder = (placeholder + " · empty = NULL").lstrip(" ·")
     return TextInput(value or "", id=wid, placeholder=placeholder, select_on_focus=False)
+
+
+def _checkbox(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
+    return Checkbox(plain(col.name), value=bool(value), id=wid)
+
+
+def _select(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
+    options = [(plain(text), v) for text, v in col.spec.options(col)]
+    # A value the column's type cannot read (a stored text that is no member) shows no choice.
+    chosen = _option(options, value)
+    return Select(options, id=wid, allow_blank=col.nullable or chosen is Select.NULL, prompt="(NULL)", value=chosen)
+
+
+def _multi_select(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
+    members = value if isinstance(value, set | frozenset) else set()
+    return SelectionList[Any](*((plain(text), v, v in members) for text, v in col.spec.options(col)), id=wid)
+
+
+def _json_area(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
+    return JsonArea(value or "", id=wid, classes="json-field", soft_wrap=True)
+
+
+def _foreign_key(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
+    return ForeignKeyField(col, value, label, id=wid)
+
+
+#: The widget of each editor a spec can name: (column, form value, label of a foreign key's
+#: record, widget id) -> widget.
+EDITORS: dict[Editor, Callable[[ColumnInfo, Any, str | None, str], Widget]] = {
+    Editor.TEXT: _text_input,
+    Editor.CHECKBOX: _checkbox,
+    Editor.SELECT: _select,
+    Editor.MULTI_SELECT: _multi_select,
+    Editor.JSON: _json_area,
+    Editor.FOREIGN_KEY: _foreign_key,
+}
+
+
+def field_widget(col: ColumnInfo, value: Any, label: str | None = None) -> Widget:
+    """The input for `col`, holding `value` (already in form form: see `schemas.to_form_value`).
+    A foreign key gets a field that opens the search picker; `label` names its current record.
+    Any other column gets the editor its spec names."""
+    editor = Editor.FOREIGN_KEY if col.foreign_key is not None else col.spec.editor(col)
+    return EDITORS[editor](col, value, label, field_id(col.name))
 
 
 def _option(options: list[tuple[str, Any]], value: Any) -> Any:
@@ -106,7 +121,7 @@ def field_cells(col: ColumnInfo, value: Any, label: str | None = None) -> tuple[
     `field_key` for names that do not fit in an id). One grid for the whole form, rather than a
     container per row, halves the widgets a form styles."""
     marker = " *" if col.required else ""
-    hint = col.kind.value + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
+    hint = col.spec.name + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
     name = Static(Text.assemble(visible(col.name + marker), "\n", (visible(hint), "dim")), classes="field-label")
     return name, field_widget(col, value, label), Static("", id=error_id(col.name), classes="field-error")
 
