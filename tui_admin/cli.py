@@ -53,6 +53,8 @@ tools:
                           streamed in constant memory
   sqladmin-tui serve [URL] [--read-only] [--port P]
                           the same admin in a browser, one process per tab, behind a token
+  sqladmin-tui check --models M
+                          every problem of the ModelAdmin options at once, with ids
   sqladmin-tui doctor [URL] [--models M] [--json]
                           check the models and the database against the SQLModel production
                           rules (sqladmin-tui doctor --help)
@@ -174,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: `sqladmin-tui NAME …` runs a tool instead of the app; each parses its own arguments.
 SUBCOMMANDS = {
     "doctor": "tui_admin.doctor_cli", "init": "tui_admin.init_cli", "export": "tui_admin.export_cli",
-    "serve": "tui_admin.serve_cli",
+    "serve": "tui_admin.serve_cli", "check": "tui_admin.check_cli",
 }
 
 

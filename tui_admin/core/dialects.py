@@ -260,6 +260,11 @@ class Backend:
             return col.column.is_(None)
         return col.column == self.cursor_value(col, value)
 
+    def compared(self, col: ColumnInfo) -> tuple[sa.ColumnElement[Any], Callable[[Any], Any]]:
+        """The column as a typed filter compares it (`=`, `in`, ranges), and how a Python value is
+        bound against it: the column itself and the value, so an index serves the filter."""
+        return col.column, lambda value: value
+
     def contains(self, column: sa.ColumnElement[Any], pattern: str) -> sa.ColumnElement[bool]:
         """Case-insensitive LIKE."""
         if self.like_ignores_case:
@@ -317,6 +322,23 @@ class SQLite(Backend):
         ("check", re.compile(r"CHECK constraint failed: (\w+)"), CHECK),
         ("foreign_key", re.compile(r"FOREIGN KEY constraint failed()"), MISSING_TARGET),
     ]
+
+    #: A SQLite date or datetime is text in whatever form its writer chose ('2021-02-01 00:00:00',
+    #: '2021-02-01T00:00:00.000000', '2016-07-04'): compared as text, a bound value in SQLAlchemy's
+    #: form misses rows written in another. Both sides are put in one form first (milliseconds,
+    #: the finest strftime gives), at the cost of the index.
+    _NORMAL = {Kind.DATETIME: "%Y-%m-%d %H:%M:%f", Kind.DATE: "%Y-%m-%d"}
+
+    def compared(self, col: ColumnInfo) -> tuple[sa.ColumnElement[Any], Callable[[Any], Any]]:
+        form = self._NORMAL.get(col.kind)
+        if form is None:
+            return super().compared(col)
+
+        def bind(value: Any) -> Any:
+            text = value.isoformat(sep=" ") if col.kind is Kind.DATETIME else value.isoformat()
+            return sa.func.strftime(form, sa.literal(text, sa.Text))
+
+        return sa.func.strftime(form, col.column), bind
 
     def create_database(self, url: URL) -> str | None:
         from tui_admin.core.sqlite_files import create_file

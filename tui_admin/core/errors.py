@@ -16,7 +16,12 @@ class AdminError(Exception):
 
 
 class ConfigError(AdminError):
-    """The registered models or their `ModelAdmin` options cannot be used as given."""
+    """The registered models or their `ModelAdmin` options cannot be used as given. `problems`:
+    every problem the startup checks found (`checks.Problem`), one per line of the message."""
+
+    def __init__(self, message: str, *, problems: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class EngineError(AdminError):

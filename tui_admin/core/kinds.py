@@ -82,8 +82,15 @@ class Editor(StrEnum):
     FOREIGN_KEY = "foreign-key"  # the search picker (chosen for any single-column foreign key)
 
 
-#: The one filter operator there is so far: equality with a cell's value.
-EQUALS = "="
+#: The filter operators (`query.Filter.op`); each kind offers those its values support.
+EQUALS = "="  # the value (a cell's stored value, or a typed one)
+ONE_OF = "in"  # any of several values
+RANGE = "range"  # from (included) to (included; a preset's end is excluded), either end open
+EMPTY = "empty"  # NULL (and '' for text)
+NOT_EMPTY = "not empty"
+CONTAINS = "contains"  # text: anywhere, ignoring case
+STARTS = "starts"  # text: at the start, ignoring case
+_PRESENCE = (EMPTY, NOT_EMPTY)
 
 
 def _is_nan(value: Any) -> bool:
@@ -233,6 +240,37 @@ class KindSpec:
         """`col = value` for a Python value (a cell's stored value is bound by `rules.equals`)."""
         return col.column.is_(None) if value is None else col.column == value
 
+    def condition(self, col: ColumnInfo, op: str, value: Any, rules: Backend) -> sa.ColumnElement[bool]:
+        """The WHERE of filter `op` with `value` (see the operators above), on an index where the
+        column has one: equality, IN and ranges are plain comparisons of the column itself."""
+        if op not in self.operators:
+            raise ValueError(f"a {self.name} cannot be filtered with {op!r} (it offers: {', '.join(self.operators)})")
+        column, bind = rules.compared(col)
+        if op == EQUALS:
+            return col.column.is_(None) if value is None else column == bind(value)
+        if op == ONE_OF:
+            values = list(value)
+            known = [bind(v) for v in values if v is not None]
+            found = column.in_(known) if known else sa.false()
+            return sa.or_(found, col.column.is_(None)) if None in values else found
+        if op == RANGE:
+            low, high, *rest = value
+            parts = [column >= bind(low)] if low is not None else []
+            if high is not None:
+                parts.append(column < bind(high) if rest and rest[0] else column <= bind(high))
+            return sa.and_(sa.true(), *parts)
+        return col.column.is_(None) if op == EMPTY else col.column.is_not(None)
+
+    def parse_filter(self, col: ColumnInfo, text: str) -> Any:
+        """A filter value typed as text (the filter bar, `export --filter`), as the column's
+        Python value; raise `ValueError` with the reason."""
+        from pydantic import TypeAdapter, ValidationError
+
+        try:
+            return TypeAdapter(self.python_type(col)).validate_python(text.strip())
+        except ValidationError as exc:
+            raise ValueError(exc.errors()[0]["msg"]) from None
+
 
 #: The registered specs, in the order `spec_for_type` tries them: most specific first (an Enum and
 #: a SET are Strings; a Boolean can be an Integer subtype on some dialects).
@@ -279,10 +317,10 @@ def _not_json(constant: str) -> Any:
 
 
 class _Ordered(KindSpec):
-    """A scalar with a total order: sorted by, filtered by equality."""
+    """A scalar with a total order: sorted by; filtered by equality, a set of values or a range."""
 
     sortable = True
-    operators = (EQUALS,)
+    operators = (EQUALS, ONE_OF, RANGE, *_PRESENCE)
 
 
 @register
@@ -291,7 +329,7 @@ class Array(KindSpec):
     Filtered (the database compares arrays), not sorted."""
 
     kind = Kind.ARRAY
-    operators = (EQUALS,)
+    operators = (EQUALS, *_PRESENCE)
 
     @classmethod
     def matches(cls, col_type: sa.types.TypeEngine[Any]) -> bool:
@@ -329,7 +367,7 @@ class Set(KindSpec):
 
     kind = Kind.SET
     sa_types = (mysql.SET,)
-    operators = (EQUALS,)
+    operators = (EQUALS, *_PRESENCE)
 
     def describe(self, col_type: sa.types.TypeEngine[Any]) -> dict[str, Any]:
         return {"choices": tuple(col_type.values)}  # type: ignore[attr-defined]
@@ -428,6 +466,8 @@ class Interval(_Ordered):
 class Enum(_Ordered):
     """One of a fixed list of members (a Python enum, or the type's strings), chosen from a list."""
 
+    operators = (EQUALS, ONE_OF, *_PRESENCE)
+
     kind = Kind.ENUM
 
     sa_types = (sa.Enum,)
@@ -459,6 +499,8 @@ class Enum(_Ordered):
 class Bool(_Ordered):
     """true / false: a checkbox, or a select with NULL when the column allows it."""
 
+    operators = (EQUALS, *_PRESENCE)
+
     kind = Kind.BOOL
     sa_types = (sa.Boolean,)
     python = bool
@@ -480,6 +522,7 @@ class Bool(_Ordered):
 @register
 class Uuid(_Ordered):
     kind = Kind.UUID
+    operators = (EQUALS, ONE_OF, *_PRESENCE)
     sa_types = (sa.Uuid,)
     python = uuid.UUID
     array_item = True
@@ -492,7 +535,7 @@ class Json(KindSpec):
 
     kind = Kind.JSON
     sa_types = (sa.JSON,)
-    operators = (EQUALS,)
+    operators = (EQUALS, *_PRESENCE)
 
     def annotation(self, col: ColumnInfo) -> tuple[Any, list[Any]]:
         return Any, []
@@ -617,6 +660,8 @@ class Decimal(_Ordered):
 class Text(_Ordered):
     """A string: searched, the first candidate to name a record."""
 
+    operators = (EQUALS, ONE_OF, CONTAINS, STARTS, *_PRESENCE)
+
     kind = Kind.TEXT
     sa_types = (sa.String,)
     python = str
@@ -626,10 +671,28 @@ class Text(_Ordered):
     def describe(self, col_type: sa.types.TypeEngine[Any]) -> dict[str, Any]:
         return {"max_length": getattr(col_type, "length", None)}
 
+    def condition(self, col: ColumnInfo, op: str, value: Any, rules: Backend) -> sa.ColumnElement[bool]:
+        column = col.column
+        if op == EMPTY:  # no text at all: NULL or ''
+            return sa.or_(column.is_(None), column == "")
+        if op == NOT_EMPTY:
+            return sa.and_(column.is_not(None), column != "")
+        if op in (CONTAINS, STARTS):
+            from tui_admin.core.dialects import escape_like
+
+            pattern = escape_like(value) + "%"
+            return rules.contains(rules.search_text(col), pattern if op == STARTS else "%" + pattern)
+        return super().condition(col, op, value, rules)
+
+    def parse_filter(self, col: ColumnInfo, text: str) -> Any:
+        return text
+
 
 @register
 class Bytes(_Ordered):
     """Binary data: shown as its size, sorted and filtered by the database, never edited."""
+
+    operators = (EQUALS, *_PRESENCE)
 
     kind = Kind.BYTES
     sa_types = (sa.LargeBinary,)

@@ -14,8 +14,9 @@ never skips or repeats a row, whatever client wrote it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from tui_admin.core.reading import raw_columns
 from tui_admin.core.registry import ConfigError, ModelAdmin
 from tui_admin.core.related import Via, via_condition
 
-__all__ = ["LIKE_ESCAPE", "ListQuery", "SortKey", "Stored", "escape_like"]
+__all__ = ["LIKE_ESCAPE", "Filter", "ListQuery", "SortKey", "Stored", "escape_like"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,54 @@ class Stored:
     the column's own representation, so that `f` on a cell always finds that cell's row."""
 
     value: Any
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A typed filter of the filter bar: `field <op> value`, the operator one its kind offers
+    (`kinds`: "=", "in" a tuple, "range" (low, high[, high excluded]), "empty", "not empty",
+    "contains", "starts"). `label` names the value as a person knows it (`team = Preventers`,
+    not `team_id = 1`); it does not change what matches."""
+
+    field: str
+    op: str
+    value: Any = None
+    label: str | None = field(default=None, compare=False)
+
+    def describe(self, title: str | None = None) -> str:
+        """`team = Preventers`, `age 30–40`, `name contains "sp"`, `age is empty`."""
+        name = title or self.field
+        shown = self.label
+        if self.op in ("empty", "not empty"):
+            return f"{name} is {self.op}"
+        if self.op == "range":
+            low, high, *_ = self.value
+            return shown or f"{name} " + (f"{low}–{high}" if low is not None and high is not None else
+                                           f"≥ {low}" if low is not None else f"≤ {high}")
+        if self.op in ("contains", "starts"):
+            return f'{name} {"starts with" if self.op == "starts" else "contains"} "{self.value}"'
+        if self.op == "in":
+            return f"{name} in {shown or ', '.join(map(str, self.value))}"
+        return f"{name} = {shown if shown is not None else self.value}"
+
+
+def preset_range(name: str, now: dt.datetime, *, dates: bool = False) -> tuple[Any, Any, bool]:
+    """The range of a preset ("today", "last 7 days", "this month") as (from, to, to excluded),
+    in `now`'s time zone; as dates for a DATE column."""
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if name == "today":
+        low, high = day, day + dt.timedelta(days=1)
+    elif name == "last 7 days":
+        low, high = day - dt.timedelta(days=6), day + dt.timedelta(days=1)
+    elif name == "this month":
+        low = day.replace(day=1)
+        high = (low + dt.timedelta(days=32)).replace(day=1)
+    else:
+        raise ValueError(f"no preset {name!r} (presets: {', '.join(PRESETS)})")
+    return (low.date(), high.date(), True) if dates else (low, high, True)
+
+
+PRESETS = ("today", "last 7 days", "this month")
 
 
 @dataclass(frozen=True)
@@ -51,8 +100,17 @@ class ListQuery:
     model: str
     sort: tuple[SortKey, ...] = ()
     search: str = ""
-    filters: tuple[tuple[str, Any], ...] = ()
+    filters: tuple[tuple[str, Any], ...] = ()  # equality with a cell's value (`f`)
     via: Via | None = None  # only the rows related to one record (a relation's full list)
+    conditions: tuple[Filter, ...] = ()  # the filter bar's typed filters
+
+    def adding(self, condition: Filter) -> ListQuery:
+        """Add a typed filter, replacing one of the same field and operator."""
+        kept = tuple(c for c in self.conditions if (c.field, c.op) != (condition.field, condition.op))
+        return replace(self, conditions=(*kept, condition))
+
+    def removing(self, condition: Filter) -> ListQuery:
+        return replace(self, conditions=tuple(c for c in self.conditions if c != condition))
 
     def sorted_by(self, field: str) -> ListQuery:
         """Sort by `field`; asked again for the same field, reverse it."""
@@ -196,6 +254,14 @@ def where_clause(
             conditions.append(rules.equals(col, value.value))
         else:
             conditions.append(col.spec.filter_condition(col, value, rules))
+    for condition in query.conditions:
+        col = info.columns.get(condition.field)
+        if col is None:
+            raise ConfigError(f"{info.name} has no column {condition.field!r} to filter on")
+        try:
+            conditions.append(col.spec.condition(col, condition.op, condition.value, rules))
+        except ValueError as exc:
+            raise ConfigError(f"{info.name}.{condition.field}: {exc}") from None
     search = search_condition(admin, query.search, rules)
     if search is not None:
         conditions.append(search)

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from tui_admin.core.checks import Problem, check_admin
 from tui_admin.core.errors import ConfigError, first_line
 from tui_admin.core.introspect import SOURCE_ATTR, ModelInfo, introspect, is_link_table
 from tui_admin.core.kinds import KindSpec
@@ -44,6 +45,9 @@ class ModelAdmin:
     create_schema: ClassVar[type[BaseModel] | None] = None
     update_schema: ClassVar[type[BaseModel] | None] = None
     page_size: ClassVar[int] = 100
+    #: The fields the filter bar offers (default: foreign keys, enums, booleans, dates and
+    #: datetimes, and indexed numbers: what a filter is usually wanted on, and cheap to filter).
+    column_filters: ClassVar[list[str] | None] = None
     #: A spec of its own for a column (by field name), instead of the one its type has: how the
     #: column is parsed, shown, edited, compared, sorted and filtered (see `kinds`), e.g.
     #: `{"isbn": Isbn}` with `class Isbn(kinds.Text)`.
@@ -87,24 +91,27 @@ class ModelAdmin:
         return [n for n in names if n in self.info.columns and self.info.columns[n].spec.sortable]
 
     @property
+    def filters(self) -> list[str]:
+        """The fields the filter bar offers (`column_filters`, or the defaults above)."""
+        if self.column_filters is not None:
+            return list(self.column_filters)
+        wanted = {"enum", "bool", "date", "datetime"}
+        numbers = {"integer", "float", "decimal"}
+        return [
+            n for n in self.shown_columns
+            if (c := self.info.columns[n]).foreign_key is not None or str(c.kind) in wanted
+            or (str(c.kind) in numbers and c.indexed and not c.primary_key)
+        ]
+
+    @property
     def writable(self) -> bool:
         """False for a view or a table without a primary key (`info.read_only` says which)."""
         return self.info.read_only is None
 
-    def check(self) -> None:
-        """Raise `ConfigError` naming the first option that refers to something the model lacks."""
-        fields = set(self.info.columns)
-        for option in ("column_list", "column_searchable_list", "column_sortable_list", "form_columns", "column_kinds"):
-            # A list may also show relations: a to-one by its label, a to-many by its count.
-            allowed = fields | set(self.info.relationships) if option == "column_list" else fields
-            unknown = [n for n in getattr(self, option) or () if n not in allowed]
-            if unknown:
-                raise ConfigError(
-                    f"{type(self).__name__}.{option}: {', '.join(map(repr, unknown))} "
-                    f"not a column of {self.info.name} (columns: {', '.join(sorted(fields))})"
-                )
-        if isinstance(self.label, str) and self.label not in fields:
-            raise ConfigError(f"{type(self).__name__}.label: {self.label!r} is not a column of {self.info.name}")
+    def problems(self) -> list[Problem]:
+        """Every problem of the options (see `checks`): unknown fields, fields an option cannot
+        use, misspelt options."""
+        return check_admin(self)
 
 
 def _link_models(models: list[type]) -> list[type]:
@@ -158,6 +165,7 @@ class Registry:
             raise ConfigError(f"the models cannot be mapped: {first_line(exc)}") from None
         models += _link_models(models)
         link_tables = {m.__table__: m for m in models if is_link_table(m.__table__)}  # type: ignore[attr-defined]
+        problems: list[Problem] = []
         self._admins: dict[str, ModelAdmin] = {}
         for model in models:
             admin_cls = admin_classes.get(model, ModelAdmin)
@@ -167,8 +175,10 @@ class Registry:
             info = introspect(model, name=name, link_tables=link_tables, label=admin_cls.label,
                               column_kinds=admin_cls.column_kinds)
             admin = admin_cls(info)
-            admin.check()
+            problems += admin.problems()
             self._admins[name] = admin
+        if problems:
+            raise ConfigError("\n".join(map(str, problems)), problems=problems)
         # By `table_key` (`schema.name` outside the default schema): what foreign keys and
         # relations name, so that two schemas' tables of one name never stand for each other.
         self._by_table = {a.info.table_key: a for a in self._admins.values()}
