@@ -21,7 +21,7 @@ from tui_admin.core.query import ListQuery, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
-from tui_admin.ui.screens.base import AdminScreen, related_models
+from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
@@ -108,8 +108,22 @@ class ListScreen(AdminScreen):
         self.admin_app.rendered("list:first")
 
     def shows(self) -> set[str]:
-        """Its rows, the labels of the records they name, the counts of their relations."""
-        return related_models(self.store, self.model)
+        """Its rows, and what its columns show of other models: the labels of the records its keys
+        name, the counts of its to-many relations (link rows, for a many-to-many), and for a
+        relation's list, the links that decide which rows belong to it."""
+        info, registry = self.admin.info, self.store.registry
+        tables: set[str] = set()
+        for name in self.columns:
+            col, rel = info.columns.get(name), info.relationships.get(name)
+            if col is not None and col.foreign_key is not None:
+                tables.add(col.foreign_key.table)
+            if rel is not None:
+                tables.update(t for t in (rel.target_table, rel.link_table) if t)
+        via = self.query_state.via
+        if via is not None:
+            parent = self.store.admin(via.model).info.relationships[via.relation]
+            tables.update(t for t in (parent.target_table, parent.link_table) if t)
+        return {self.model} | {a.info.name for t in tables if (a := registry.for_table(t)) is not None}
 
     def reload(self) -> None:
         """The window read again in place (the same rows from the same first key)."""
