@@ -201,3 +201,19 @@ async def test_a_save_reloads_the_screens_below_that_show_the_model(demo_app: Ad
 def static_text_of(table: DataTable[Any], row: int, column: int) -> str:
     cell = table.get_row_at(row)[column]
     return str(getattr(cell, "plain", cell))
+
+
+async def test_a_kept_screen_takes_a_theme_chosen_while_it_was_closed(demo_app: AdminApp) -> None:
+    """A kept screen is not restyled when shown again, unless the CSS changed meanwhile."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        table = await open_model(pilot, "Hero")
+        dark = table.styles.background
+        await back_to_models(pilot)
+        demo_app.theme = "textual-light"
+        await press(pilot)
+        assert await open_model(pilot, "Hero") is table
+        await back_to_models(pilot)
+        fresh = await open_model(pilot, "Team")  # composed under the new theme
+        assert table.styles.background != dark
+        assert table.styles.background == fresh.styles.background

@@ -133,6 +133,7 @@ class Navigator:
         kept = self._kept.get(key)
         if kept is not None and kept not in self.app.screen_stack:
             self._kept.move_to_end(key)
+            kept.showing_again()
             return kept  # type: ignore[return-value]
         screen = build()
         if kept is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -70,7 +71,25 @@ class AdminScreen(Screen[Any]):
     def reload(self) -> None:
         """Read what the screen shows again, in place (cursor kept where it can be)."""
 
-    def on_screen_resume(self) -> None:
+    _showing_again = False
+
+    def showing_again(self) -> None:
+        """The App is about to push this kept screen again (see `_on_screen_resume`)."""
+        self._showing_again = True
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown, or back on top. Textual restyles every widget of a screen each time it is
+        pushed: a quarter of the main thread's time of opening a kept list again (bench/run.py's
+        1,000,000 heroes, cProfile). A kept screen's styles are current unless the CSS changed since
+        they were computed (a theme change), which Textual's own marker `_css_update_count` says (as
+        `App._init_mode` uses it; Textual is pinned below 8.3): only then is it restyled. Handled
+        before `Screen._on_screen_resume` (the MRO order), which does the restyle."""
+        current = self.app._css_update_count
+        if self._showing_again and self._css_update_count == current:
+            event.refresh_styles = False
+        elif event.refresh_styles:
+            self._css_update_count = current
+        self._showing_again = False
         if self.stale:
             self.stale = False
             self.reload()
