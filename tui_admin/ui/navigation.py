@@ -8,7 +8,9 @@ composing a new screen and styling its widgets. So the screens of a model are bu
 (installed in the App, so that Textual does not destroy them when they close), then shown again
 with new data (`present`), their state reset. A screen is on the stack at most once: when the kept
 one is already there (a hero's detail → its team's heroes → another hero's detail), a fresh one is
-built for that visit.
+built for that visit. Measured (main-thread CPU from key to painted data, the same Driver): opening
+a kept list, detail or create form again costs 21-25 ms, no more than a "next page" (25-27 ms);
+the first opening still composes (73-85 ms).
 """
 
 from __future__ import annotations
