@@ -1,24 +1,39 @@
-"""`AdminApp`: the Textual application. It owns the Store; screens ask it for data through
-workers and render what comes back."""
+"""`AdminApp`: the Textual application. It owns the Store and navigation: screens read through
+workers and render what comes back, and post messages (`ui/messages.py`) for another screen,
+which the App loads and shows (`ui/navigation.py`); it also shows the dialogs screens ask for."""
 
 from __future__ import annotations
 
 import gc
 import time
 from collections import deque
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
 from tui_admin.core.format import visible
-from tui_admin.core.registry import ConfigError, Registry
+from tui_admin.core.introspect import ColumnInfo
+from tui_admin.core.registry import ConfigError, ModelAdmin, Registry
 from tui_admin.core.store import Store
 from tui_admin.ui.commands import AdminCommands
+from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList, RecordsChanged
+from tui_admin.ui.navigation import Navigator
+from tui_admin.ui.screens.base import describe
+from tui_admin.ui.screens.confirm import ConfirmScreen
+from tui_admin.ui.screens.link_form import LinkFormScreen
+from tui_admin.ui.screens.models import ModelsScreen
+from tui_admin.ui.screens.picker import Picked, PickerScreen
+from tui_admin.ui.screens.query_log import QueryLogScreen
+from tui_admin.ui.screens.waiting import save_visibly
+
+T = TypeVar("T")
 
 
 class AdminApp(App[None]):
@@ -29,9 +44,9 @@ class AdminApp(App[None]):
     TITLE = "sqladmin-tui"
     COMMANDS = App.COMMANDS | {AdminCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?"),
-        Binding("f12", "query_log", "Query log", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?", id="app.help"),
+        Binding("f12", "query_log", "Query log", show=False, id="app.query_log"),
     ]
 
     def __init__(
@@ -57,13 +72,12 @@ class AdminApp(App[None]):
         #: (what, when) each time a screen has painted new data: how benchmarks measure
         #: key-to-screen inside the app. Bounded, and cheap enough to keep on.
         self.render_marks: deque[tuple[str, float]] = deque(maxlen=200)
+        self.navigator = Navigator(self)
         self.sub_title = title or mask(url)
         if read_only:
             self.sub_title += " (read-only)"
 
     def on_mount(self) -> None:
-        from tui_admin.ui.screens.models import ModelsScreen
-
         self.push_screen(ModelsScreen())
         self.connect()
 
@@ -87,8 +101,6 @@ class AdminApp(App[None]):
             return
         self.store = store
         self._collect_when_idle()
-        from tui_admin.ui.screens.models import ModelsScreen
-
         for screen in self.screen_stack:
             if isinstance(screen, ModelsScreen):
                 screen.show_models()
@@ -158,8 +170,6 @@ class AdminApp(App[None]):
         super().notify(message, title=visible(str(title)), severity=severity, timeout=timeout, markup=False)
 
     def action_query_log(self) -> None:
-        from tui_admin.ui.screens.query_log import QueryLogScreen
-
         if isinstance(self.screen, QueryLogScreen):
             self.screen.dismiss(None)
         elif self.store is not None:
@@ -171,13 +181,57 @@ class AdminApp(App[None]):
         if not dirty:
             self.exit()
             return
-        from tui_admin.ui.screens.confirm import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.exit()
 
-        self.push_screen(ConfirmScreen("You have unsaved changes. Quit anyway?", yes="Quit"), answer)
+        self.ask("You have unsaved changes. Quit anyway?", answer, yes="Quit")
+
+    # -- navigation: what the screens post (see ui/navigation.py) ------------------------------
+
+    def on_open_list(self, message: OpenList) -> None:
+        self.navigator.open_list(message.query)
+
+    def on_open_detail(self, message: OpenDetail) -> None:
+        self.navigator.open_detail(message.model, message.pk)
+
+    def on_edit_record(self, message: EditRecord) -> None:
+        self.navigator.edit_record(message.model, message.pk)
+
+    def on_edit_links(self, message: EditLinks) -> None:
+        self.navigator.edit_links(message.model, message.pk, message.relation)
+
+    def on_delete_record(self, message: DeleteRecord) -> None:
+        self.navigator.delete_record(message.model, message.pk)
+
+    def on_records_changed(self, message: RecordsChanged) -> None:
+        self.navigator.records_changed(message.models)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The App's own workers (navigation, deletes) fail as the screens' do: with a message."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe(event.worker.error), title="Error", severity="error", timeout=8)
+
+    # -- dialogs the screens ask for (a screen does not import another screen) -----------------
+
+    def ask(self, question: str, answer: Callable[[bool | None], None], *, yes: str = "Yes", no: str = "No") -> None:
+        """A yes/no question (plain text); `answer` gets True for yes."""
+        self.push_screen(ConfirmScreen(question, yes=yes, no=no), answer)
+
+    def pick(self, col: ColumnInfo, current: Any, label: str | None, picked: Callable[[Picked | None], None]) -> None:
+        """The search picker for foreign key `col`; `picked` gets the chosen record, or None."""
+        assert self.store is not None
+        self.push_screen(PickerScreen(self.store, col, current, label), picked)
+
+    def edit_link_row(self, link: ModelAdmin, columns: list[str], values: dict[str, Any], title: str,
+                      done: Callable[[dict[str, Any] | None], None]) -> None:
+        """The small form of a link row's own `columns`; `done` gets the new values, or None."""
+        self.push_screen(LinkFormScreen(link, columns, values, title=title), done)
+
+    async def save_visibly(self, screen: Screen[Any], what: str, operation: Awaitable[T]) -> T:
+        """A write awaited from `screen`'s worker, saying so if it waits (see screens/waiting.py)."""
+        return await save_visibly(screen, what, operation)
 
     async def on_unmount(self) -> None:
         gc.enable()

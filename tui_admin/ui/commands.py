@@ -14,6 +14,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui_admin.core.format import visible
+from tui_admin.core.query import ListQuery
+from tui_admin.ui.messages import OpenList
 
 if TYPE_CHECKING:
     from tui_admin.ui.app import AdminApp
@@ -26,12 +28,10 @@ class AdminCommands(Provider):
         commands: list[tuple[str, str, Callable[[], Any]]] = []
         if app.store is None:
             return commands
-        from tui_admin.ui.screens.list import ListScreen
-
         for admin in app.store.registry:
             name = admin.info.name
             commands.append((visible(f"Open {name}"), visible(f"the list of {admin.info.table_name}"),
-                             lambda n=name: app.push_screen(ListScreen(n))))  # loads its own rows
+                             lambda n=name: app.post_message(OpenList(ListQuery(n)))))
         commands.append(("Query log", "the statements of the last actions (f12)", app.action_query_log))
         return commands
 

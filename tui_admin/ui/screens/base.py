@@ -1,11 +1,17 @@
-"""What every admin screen shares: access to the Store, and worker failures shown, not raised."""
+"""What every admin screen shares: access to the Store, worker failures shown (not raised), and
+the App's way of telling a screen that what it shows has changed.
+
+The App owns navigation (`ui/navigation.py`): a screen posts a message (`ui/messages.py`) for
+another screen and never imports one; a screen is built once per model and reused, so it is
+given its data (`present`) rather than built with it, and reloads only when `RecordsChanged`
+names a model it `shows`."""
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
-from textual.screen import ModalScreen, Screen
+from textual import events
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui_admin.core.errors import StoreError, first_line
@@ -23,26 +29,29 @@ def describe(error: BaseException) -> str:
     return f"{type(orig).__name__}: {first_line(error)}"
 
 
-NAVIGATION_SPINNER_AFTER = 0.3  # seconds before a screen still loading its data says so
+class SaveStopped(Exception):
+    """The user stopped a save while it waited: nothing was written (see `screens/waiting.py`)."""
+
+
+def related_models(store: Store, model: str) -> set[str]:
+    """`model` and every registered model whose rows it shows beside its own: the targets of its
+    foreign keys and relations (labels, related rows, counts) and its link models."""
+    registry = store.registry
+    info = store.admin(model).info
+    tables = {col.foreign_key.table for col in info.columns.values() if col.foreign_key is not None}
+    for rel in info.relationships.values():
+        tables.add(rel.target_table)
+        if rel.link_table:
+            tables.add(rel.link_table)
+    return {model} | {admin.info.name for table in tables if (admin := registry.for_table(table)) is not None}
 
 
 class AdminScreen(Screen[Any]):
     """A screen that reads through the Store. Its workers run with `exit_on_error=False`; a
     failure becomes an error notification and the app stays usable."""
 
-    _suspended = False
-    _covered_by_modal = False
-
-    def on_screen_suspend(self) -> None:
-        self._suspended = True
-        self._covered_by_modal = isinstance(self.app.screen_stack[-1], ModalScreen)
-
-    @property
-    def back_from_another_screen(self) -> bool:
-        """Resumed after a full screen (a form, another record) rather than a dialog or the query
-        log (and not merely shown for the first time): what that screen did may have changed the
-        data shown here, so it is worth reading again."""
-        return self._suspended and not self._covered_by_modal
+    #: Something it shows changed while it was covered: it reloads when it is shown again.
+    stale = False
 
     @property
     def admin_app(self) -> AdminApp:
@@ -54,21 +63,42 @@ class AdminScreen(Screen[Any]):
         assert store is not None, "the Store is opened before any data screen is shown"
         return store
 
-    def navigate(self, opening: Coroutine[Any, Any, None]) -> None:
-        """Open another screen once its data is loaded (the screens' `open` classmethods), so that
-        it is drawn once, with its data, instead of empty and then again. If that takes a while (a
-        distant server), this screen shows the loading indicator meanwhile. A newer navigation
-        replaces one still loading; a failure is shown like any worker's."""
+    def shows(self) -> set[str]:
+        """The models whose rows this screen shows: a `RecordsChanged` naming one reloads it."""
+        return set()
 
-        async def open_and_wait() -> None:
-            slow = self.set_timer(NAVIGATION_SPINNER_AFTER, lambda: setattr(self, "loading", True))
-            try:
-                await opening
-            finally:
-                slow.stop()
-                self.loading = False
+    def reload(self) -> None:
+        """Read what the screen shows again, in place (cursor kept where it can be)."""
 
-        self.run_worker(open_and_wait(), group="navigate", exclusive=True, exit_on_error=False)
+    _showing_again = False
+
+    def showing_again(self) -> None:
+        """The App is about to push this kept screen again (see `_on_screen_resume`)."""
+        self._showing_again = True
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown, or back on top. Textual restyles every widget of a screen each time it is
+        pushed; not doing so took opening a kept list again from 43 to 24 ms of the main thread's
+        CPU (a detail 44 → 25, the create form 40 → 21; "next page" is 25-27; bench/run.py's Driver
+        on 1,000,000 heroes). A kept screen's styles are current unless the CSS changed since they
+        were computed (a theme change), which Textual's own marker `_css_update_count` says (as
+        `App._init_mode` uses it; Textual is pinned below 8.3): only then is it restyled. Handled
+        before `Screen._on_screen_resume` (the MRO order), which does the restyle."""
+        current = self.app._css_update_count
+        if self._showing_again and self._css_update_count == current:
+            event.refresh_styles = False
+        elif event.refresh_styles:
+            self._css_update_count = current
+        self._showing_again = False
+        if self.stale:
+            self.stale = False
+            self.reload()
+
+    def on_screen_suspend(self) -> None:
+        """Closed (not merely covered): stop its loads, which would otherwise run on for a screen
+        the App keeps to show again (a count on a large table, a slow search)."""
+        if self not in self.app.screen_stack:
+            self.workers.cancel_node(self)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

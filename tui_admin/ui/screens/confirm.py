@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,18 +10,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
 from tui_admin.ui.text import plain_lines
 
 if TYPE_CHECKING:
     from tui_admin.core.deletion import DeletePlan
-    from tui_admin.ui.screens.base import AdminScreen
 
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", allowed: bool = True) -> None:
@@ -77,22 +74,3 @@ def delete_question(model: str, plan: DeletePlan) -> str:
               for table, n in plan.set_null]
     lines.append("This cannot be undone.")
     return "\n".join(lines)
-
-
-def confirm_delete(screen: AdminScreen, model: str, pk: tuple[Any, ...], on_done: Callable[[], None]) -> None:
-    """Ask (naming the record and what goes with it), then delete in one transaction."""
-
-    async def run() -> None:
-        plan = await screen.store.delete_preview(model, pk)
-        dialog = ConfirmScreen(delete_question(model, plan), yes="Delete", allowed=plan.allowed)
-        if not await screen.app.push_screen_wait(dialog):
-            return
-        try:
-            await save_visibly(screen, f"Deleting {model} “{plan.label}”", screen.store.delete(model, pk))
-        except SaveStopped as exc:
-            screen.notify(str(exc), severity="warning", markup=False)
-            return
-        screen.notify(f"Deleted {model} “{plan.label}”")
-        on_done()
-
-    screen.run_worker(run(), group="delete", exclusive=True, exit_on_error=False)

@@ -21,7 +21,8 @@ from tui_admin.core.introspect import ColumnInfo, Direction, RelationInfo, forma
 from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
-from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList
+from tui_admin.ui.screens.base import AdminScreen, related_models
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
@@ -44,25 +45,20 @@ def _shown(col: ColumnInfo | None, value: Any) -> str:
 
 class DetailScreen(AdminScreen):
     BINDINGS = [
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("l", "links", "Links"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("escape", "back", "Back"),
+        Binding("e", "edit", "Edit", id="detail.edit"),
+        Binding("d", "delete", "Delete", id="detail.delete"),
+        Binding("l", "links", "Links", id="detail.links"),
+        Binding("r", "refresh", "Refresh", id="detail.refresh"),
+        Binding("escape", "back", "Back", id="detail.back"),
     ]
 
     def __init__(self, model: str, pk: tuple[Any, ...], detail: Detail | None = None) -> None:
-        """Given the `detail` as loaded (see `open`), the screen is drawn once, with its data."""
+        """Given the `detail` as loaded (see `present`), the screen is drawn once, with its data."""
         super().__init__()
         self.model = model
         self.pk = pk
         self.admin = self.store.admin(model)
         self.detail: Detail | None = detail
-
-    @classmethod
-    async def open(cls, screen: AdminScreen, model: str, pk: tuple[Any, ...]) -> None:
-        """Load the record with its relations, then show it."""
-        screen.app.push_screen(cls(model, pk, await screen.store.detail(model, pk)))
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -81,9 +77,25 @@ class DetailScreen(AdminScreen):
         else:
             self.load()
 
-    def on_screen_resume(self) -> None:
-        if self.detail is not None and self.back_from_another_screen:
-            self.load()
+    def present(self, pk: tuple[Any, ...], detail: Detail) -> None:
+        """Show record `pk` (as loaded by the App): when mounted for a new screen; at once for a
+        kept one, before it is shown again, so that it is drawn once, with the cursor on top."""
+        self.pk = pk
+        if not self.is_mounted:
+            self.detail = detail
+            return
+        self.workers.cancel_node(self)  # a reload of the record shown last time
+        table = self.query_one("#fields", DataTable)
+        table.scroll_to(0, 0, animate=False, immediate=True)
+        table.focus()
+        self.show(detail, cursor=0)
+
+    def shows(self) -> set[str]:
+        """The record, the records its keys name, its related rows and their links."""
+        return related_models(self.store, self.model)
+
+    def reload(self) -> None:
+        self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         writable = not self.store.read_only and self.admin.writable
@@ -99,11 +111,12 @@ class DetailScreen(AdminScreen):
     async def load(self) -> None:
         self.show(await self.store.detail(self.model, self.pk))
 
-    def show(self, detail: Detail) -> None:
+    def show(self, detail: Detail, cursor: int | None = None) -> None:
+        """Draw `detail`, the cursor on row `cursor` (by default where it was)."""
         self.detail = detail
         info, obj, labels = self.admin.info, detail.record.obj, detail.record.labels
         table = self.query_one("#fields", DataTable)
-        row = table.cursor_row
+        row = table.cursor_row if cursor is None else cursor
         table.clear()
         for col in info.columns.values():
             if col.hidden:
@@ -162,7 +175,7 @@ class DetailScreen(AdminScreen):
             target = self.store.registry.for_table(rel.target_table)
             obj = self.detail.related[key[1]].rows[int(key[2])].obj
             if target is not None:
-                self.navigate(DetailScreen.open(self, target.info.name, target.info.pk_of(obj)))
+                self.post_message(OpenDetail(target.info.name, target.info.pk_of(obj)))
 
     def _follow_foreign_key(self, name: str) -> None:
         col = self.admin.info.columns.get(name)
@@ -178,16 +191,14 @@ class DetailScreen(AdminScreen):
         if tinfo.primary_key != key:
             self.notify(f"{name} refers to a non-key column of {tinfo.name}", severity="warning")
             return
-        self.navigate(DetailScreen.open(self, tinfo.name, (value,)))
+        self.post_message(OpenDetail(tinfo.name, (value,)))
 
     def _open_relation(self, name: str) -> None:
-        from tui_admin.ui.screens.list import ListScreen
-
         rel = self.admin.info.relationships[name]
         target = self.store.registry.for_table(rel.target_table)
         if target is not None:
             query = ListQuery(target.info.name, via=Via(self.model, name, self.pk))
-            self.navigate(ListScreen.open(self, query))
+            self.post_message(OpenList(query))
 
     def action_links(self) -> None:
         key = self._cursor_key()
@@ -199,24 +210,18 @@ class DetailScreen(AdminScreen):
                 self.notify("Put the cursor on a many-to-many relation to edit its links", severity="warning")
                 return
             chosen = many[0]
-        from tui_admin.ui.screens.links import LinksScreen
-
         registry = self.store.registry
         if registry.for_table(chosen.link_table or "") is None or registry.for_table(chosen.target_table) is None:
             self.notify(f"{chosen.name} goes through {chosen.link_table}, which has no model: its links cannot "
                         "be edited here", severity="warning")
             return
-        self.app.push_screen(LinksScreen(self.model, self.pk, chosen.name))
+        self.post_message(EditLinks(self.model, self.pk, chosen.name))
 
     def action_edit(self) -> None:
-        from tui_admin.ui.screens.form import FormScreen
-
-        self.navigate(FormScreen.open(self, self.model, self.pk))
+        self.post_message(EditRecord(self.model, self.pk))  # once saved, this shows it again
 
     def action_delete(self) -> None:
-        from tui_admin.ui.screens.confirm import confirm_delete
-
-        confirm_delete(self, self.model, self.pk, on_done=self.app.pop_screen)
+        self.post_message(DeleteRecord(self.model, self.pk))  # once deleted, the App closes this
 
     def action_refresh(self) -> None:
         self.load()

@@ -27,12 +27,11 @@ from tui_admin.core.schemas import (
     to_form_value,
 )
 from tui_admin.core.store import Record
-from tui_admin.ui.screens.base import AdminScreen, describe
-from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
+from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value, set_field_value
 from tui_admin.ui.widgets.key_bar import KeyBar
-from tui_admin.ui.widgets.picker import ForeignKeyField
+from tui_admin.ui.widgets.picker import ForeignKeyField, Picked
 from tui_admin.ui.widgets.title_bar import TitleBar
 
 
@@ -40,47 +39,50 @@ class FormScreen(AdminScreen):
     """Dismissed with the saved record's primary key, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
 
     def __init__(self, model: str, pk: tuple[Any, ...] | None = None, record: Record | None = None) -> None:
-        """An edit form (`pk`) is given the `record` as loaded (see `open`), so that it is drawn
-        once, with its values; a create form needs nothing from the database."""
+        """An edit form (`pk`) is given the `record` as loaded (see `present`), so that it is
+        drawn once, with its values; a create form needs nothing from the database. Dismissed
+        with the saved record's key (the App then shows its detail), or None."""
         super().__init__()
         assert (pk is None) == (record is None), "an edit form is opened with its record"
         self.model = model
-        self.pk = pk
-        self.record = record
         self.mode = Mode.CREATE if pk is None else Mode.UPDATE
         self.admin = self.store.admin(model)
         self.schemas: Schemas = find_schemas(self.admin)
         self.columns: list[ColumnInfo] = form_columns(self.admin, self.schemas, self.mode)
+        self._set_record(pk, record)
+        self.saving = False
+
+    def _set_record(self, pk: tuple[Any, ...] | None, record: Record | None) -> None:
+        self.pk = pk
+        self.record = record
         # Every column, not only the form's: the version column guards the update too.
         self.original: dict[str, Any] = (
             {name: getattr(record.obj, name) for name in self.admin.info.columns} if record else {}
         )
         self.initial: dict[str, Any] | None = None
-        self.saving = False
 
-    @classmethod
-    async def open(cls, screen: AdminScreen, model: str, pk: tuple[Any, ...] | None, callback: Any = None) -> None:
-        """Load the record (for an edit), then show the form with it."""
-        record = await screen.store.get(model, pk) if pk is not None else None
-        screen.app.push_screen(cls(model, pk, record), callback)
+    def _title(self) -> str:
+        if self.record is None:
+            return f"New {self.model}"
+        return f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
+
+    def _values(self) -> tuple[dict[str, Any], dict[str, dict[Any, str]]]:
+        """The value each field starts with (the record's, or the column's default), and the labels
+        of the records its keys name."""
+        return self.original or {c.name: c.default for c in self.columns}, self.record.labels if self.record else {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        if self.record is None:
-            title = f"New {self.model}"
-        else:
-            title = f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
-        yield Static(plain(title), id="form-title", classes="screen-title")
+        yield Static(plain(self._title()), id="form-title", classes="screen-title")
         if self.mode is Mode.CREATE and self.schemas.notice:
             yield Static(plain(self.schemas.notice), id="form-notice")
         yield Static("", id="form-error", classes="error hidden")
-        values = self.original or {c.name: c.default for c in self.columns}
-        labels = self.record.labels if self.record else {}
+        values, labels = self._values()
         with Grid(id="form", classes="form-grid"):
             for col in self.columns:
                 value = values.get(col.name)
@@ -88,10 +90,31 @@ class FormScreen(AdminScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self._ready()
+
+    def _ready(self) -> None:
         self.initial = self._raw()
         if self.columns:
             self.field(self.columns[0].name).focus()
         self.admin_app.rendered("form")
+
+    def present(self, pk: tuple[Any, ...] | None, record: Record | None) -> None:
+        """Hold record `pk` (None: a new record) as loaded by the App: a kept form, shown again,
+        gets every field set afresh and its errors cleared rather than being composed again."""
+        assert (pk is None) is (self.mode is Mode.CREATE), "a form is kept per model and mode"
+        if not self.is_mounted:
+            return  # built with this record: composed with its values
+        self.workers.cancel_node(self)
+        self._set_record(pk, record)
+        self.saving = False
+        self.query_one("#form-title", Static).update(plain(self._title()))
+        values, labels = self._values()
+        for col in self.columns:
+            value = values.get(col.name)
+            set_field_value(self.field(col.name), to_form_value(col, value), lookup(labels.get(col.name), value))
+        self.show_errors({})
+        self.query_one("#form").scroll_home(animate=False, immediate=True)
+        self._ready()
 
     def field(self, name: str) -> Widget:
         """The input of column `name` (its id: see `fields.field_key`)."""
@@ -122,13 +145,12 @@ class FormScreen(AdminScreen):
         field = event.button
         if not isinstance(field, ForeignKeyField):
             return
-        from tui_admin.ui.screens.picker import Picked, PickerScreen
 
         def picked(answer: Picked | None) -> None:
             if answer is not None:
                 field.set_value(answer.value, answer.label)
 
-        self.app.push_screen(PickerScreen(self.store, field.col, field.value, field.record_label), picked)
+        self.admin_app.pick(field.col, field.value, field.record_label, picked)
 
     def action_save(self) -> None:
         if self.initial is None or self.saving:
@@ -146,9 +168,10 @@ class FormScreen(AdminScreen):
         self.saving = True
         try:
             if self.pk is None:
-                pk = await save_visibly(self, "Saving", self.store.create(self.model, values))
+                pk = await self.admin_app.save_visibly(self, "Saving", self.store.create(self.model, values))
             else:
-                await save_visibly(self, "Saving", self.store.update(self.model, self.pk, values, self.original))
+                saving = self.store.update(self.model, self.pk, values, self.original)
+                await self.admin_app.save_visibly(self, "Saving", saving)
                 pk = self.pk
         except SaveStopped as exc:
             self.show_errors({GENERAL: str(exc)})
@@ -173,14 +196,13 @@ class FormScreen(AdminScreen):
 
     def offer_reload(self, message: str) -> None:
         """After a lost update: reload the record with your edits kept on top, or cancel."""
-        from tui_admin.ui.screens.confirm import ConfirmScreen
 
         def answer(reload: bool | None) -> None:
             if reload:
                 self.reload_keeping_edits()
 
         question = f"{message}\n\nReload it, keeping your edits on top of the new values?"
-        self.app.push_screen(ConfirmScreen(question, yes="Reload", no="Cancel"), answer)
+        self.admin_app.ask(question, answer, yes="Reload", no="Cancel")
 
     @work(exclusive=True, group="form", exit_on_error=False)
     async def reload_keeping_edits(self) -> None:
@@ -203,10 +225,9 @@ class FormScreen(AdminScreen):
         if not self.is_dirty:
             self.dismiss(None)
             return
-        from tui_admin.ui.screens.confirm import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard your changes?", yes="Discard", no="Keep editing"), answer)
+        self.admin_app.ask("Discard your changes?", answer, yes="Discard", no="Keep editing")

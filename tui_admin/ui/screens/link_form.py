@@ -21,8 +21,8 @@ class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
     """Dismissed with the new values of the edited columns, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Apply", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Apply", priority=True, id="link_form.apply"),
+        Binding("escape", "cancel", "Cancel", id="link_form.cancel"),
     ]
 
     def __init__(self, link: ModelAdmin, columns: list[str], values: dict[str, Any], *, title: str) -> None:

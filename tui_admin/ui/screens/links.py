@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Input, Static
 from tui_admin.core.format import display, visible
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
-from tui_admin.ui.screens.base import AdminScreen, describe
-from tui_admin.ui.screens.waiting import SaveStopped, save_visibly
+from tui_admin.ui.messages import RecordsChanged
+from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
@@ -33,11 +33,11 @@ LINKS_PAGE = 500
 
 class LinksScreen(AdminScreen):
     BINDINGS = [
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("x,delete", "remove", "Remove"),
-        Binding("e", "edit_link", "Edit link"),
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("slash", "search", "Search", key_display="/", id="links.search"),
+        Binding("x,delete", "remove", "Remove", id="links.remove"),
+        Binding("e", "edit_link", "Edit link", id="links.edit_link"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="links.save"),
+        Binding("escape", "back", "Back", id="links.back"),
     ]
 
     def __init__(self, model: str, pk: tuple[Any, ...], relation: str) -> None:
@@ -224,8 +224,6 @@ class LinksScreen(AdminScreen):
         self._edit(pk)
 
     def _edit(self, pk: tuple[Any, ...]) -> None:
-        from tui_admin.ui.screens.link_form import LinkFormScreen
-
         values = self.added[pk].link if pk in self.added else {**self.current[pk].link, **self.changed.get(pk, {})}
 
         def done(result: dict[str, Any] | None) -> None:
@@ -244,7 +242,7 @@ class LinksScreen(AdminScreen):
 
         label = self.target.info.label((self.added.get(pk) or self.current[pk]).obj)
         editable = [n for n in self.extras if not self.link.info.columns[n].generated]  # never GENERATED ALWAYS
-        self.app.push_screen(LinkFormScreen(self.link, editable, values, title=f"Link to {label}"), done)
+        self.admin_app.edit_link_row(self.link, editable, values, f"Link to {label}", done)
 
     def action_save(self) -> None:
         if self.is_dirty:
@@ -256,7 +254,7 @@ class LinksScreen(AdminScreen):
         diff = self.diff()
         try:
             saving = self.store.apply_links(self.model, self.pk, self.relation, diff)
-            await save_visibly(self, "Saving the links", saving)
+            await self.admin_app.save_visibly(self, "Saving the links", saving)
         except SaveStopped as exc:
             error.update(plain_lines(str(exc)))
             error.remove_class("hidden")
@@ -270,6 +268,7 @@ class LinksScreen(AdminScreen):
         self.removed.clear()
         self.changed.clear()
         self.notify(f"Saved: {len(diff.add)} added, {len(diff.remove)} removed, {len(diff.change)} changed")
+        self.post_message(RecordsChanged({self.model, self.target.info.name, self.link.info.name}))
         self.load_links()
         self.search(self.query_one("#candidate-search", SearchBox).exact_value)
 
@@ -277,11 +276,9 @@ class LinksScreen(AdminScreen):
         if not self.is_dirty:
             self.app.pop_screen()
             return
-        from tui_admin.ui.screens.confirm import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:
                 self.app.pop_screen()
 
-        question = ConfirmScreen("Discard the pending link changes?", yes="Discard", no="Keep editing")
-        self.app.push_screen(question, answer)
+        self.admin_app.ask("Discard the pending link changes?", answer, yes="Discard", no="Keep editing")

@@ -19,6 +19,7 @@ from tui_admin.core.format import display, lookup, visible
 from tui_admin.core.query import ListQuery, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
+from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
@@ -33,18 +34,18 @@ LARGE = 10_000  # rows from which a sort without an index earns a warning
 
 class ListScreen(AdminScreen):
     BINDINGS = [
-        Binding("n", "new", "New"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("f", "filter", "Filter"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("escape", "back", "Back"),
+        Binding("n", "new", "New", id="list.new"),
+        Binding("e", "edit", "Edit", id="list.edit"),
+        Binding("d", "delete", "Delete", id="list.delete"),
+        Binding("slash", "search", "Search", key_display="/", id="list.search"),
+        Binding("s", "sort", "Sort", id="list.sort"),
+        Binding("f", "filter", "Filter", id="list.filter"),
+        Binding("r", "refresh", "Refresh", id="list.refresh"),
+        Binding("escape", "back", "Back", id="list.back"),
     ]
 
     def __init__(self, model: str, query: ListQuery | None = None, first_page: Page | None = None) -> None:
-        """Given its `first_page` as loaded (see `open`), the list is drawn once, with its rows."""
+        """Given its `first_page` as loaded (see `present`), the list is drawn once, with its rows."""
         super().__init__()
         self.model = model
         self.admin = self.store.admin(model)
@@ -69,27 +70,63 @@ class ListScreen(AdminScreen):
         yield table
         yield KeyBar()
 
-    @classmethod
-    async def open(cls, screen: AdminScreen, query: ListQuery) -> None:
-        """Load the first page, then show the list with it."""
-        first = await screen.store.page(query, limit=screen.store.admin(query.model).page_size)
-        screen.app.push_screen(cls(query.model, query, first))
-
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()
         if self.first_page is None:
             self.load("first")
             return
         page, self.first_page = self.first_page, None
+        self._show_first(page)
+
+    def present(self, query: ListQuery, first_page: Page) -> None:
+        """Show `query` from its `first_page` (as loaded by the App): when mounted for a new
+        screen; at once for a kept one, before it is shown again, so that it is drawn once, with
+        these rows and a fresh state (cursor, scroll, search box, count)."""
+        self.query_state = self.shown_query = query
+        if not self.is_mounted:
+            self.first_page = first_page
+            return
+        self.workers.cancel_node(self)  # what the last visit still had running
+        self.window = ListWindow(WINDOW)
+        self.total = self.estimated = None
+        box = self.query_one("#search", SearchBox)
+        if box.value:
+            box.set_exact_value("")
+        box.add_class("hidden")
+        table = self.query_one(RecordTable)
+        table.loading = False
+        table.move_cursor(row=0, column=0)
+        table.scroll_to(0, 0, animate=False, immediate=True)
+        table.focus()
+        self._show_first(first_page)
+
+    def _show_first(self, page: Page) -> None:
         self._replace(page, before=False, after=page.has_more, cursor=0)
         self._update_title()
         self.count()
         self.admin_app.rendered("list:first")
 
-    def on_screen_resume(self) -> None:
-        """Back from a detail or form: the rows may have changed; reload the window in place."""
-        if self.window.rows and self.back_from_another_screen:
-            self.load("reload")
+    def shows(self) -> set[str]:
+        """Its rows, and what its columns show of other models: the labels of the records its keys
+        name, the counts of its to-many relations (link rows, for a many-to-many), and for a
+        relation's list, the links that decide which rows belong to it."""
+        info, registry = self.admin.info, self.store.registry
+        tables: set[str] = set()
+        for name in self.columns:
+            col, rel = info.columns.get(name), info.relationships.get(name)
+            if col is not None and col.foreign_key is not None:
+                tables.add(col.foreign_key.table)
+            if rel is not None:
+                tables.update(t for t in (rel.target_table, rel.link_table) if t)
+        via = self.query_state.via
+        if via is not None:
+            parent = self.store.admin(via.model).info.relationships[via.relation]
+            tables.update(t for t in (parent.target_table, parent.link_table) if t)
+        return {self.model} | {a.info.name for t in tables if (a := registry.for_table(t)) is not None}
+
+    def reload(self) -> None:
+        """The window read again in place (the same rows from the same first key)."""
+        self.load("reload")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         writable = not self.store.read_only and self.admin.writable
@@ -270,34 +307,20 @@ class ListScreen(AdminScreen):
     def action_open(self) -> None:
         pk = self._current_pk()
         if pk is not None:
-            from tui_admin.ui.screens.detail import DetailScreen
-
-            self.navigate(DetailScreen.open(self, self.model, pk))
-
-    def _open_form(self, pk: tuple[Any, ...] | None) -> None:
-        from tui_admin.ui.screens.detail import DetailScreen
-        from tui_admin.ui.screens.form import FormScreen
-
-        def saved(new_pk: tuple[Any, ...] | None) -> None:
-            if new_pk is not None:
-                self.navigate(DetailScreen.open(self, self.model, new_pk))
-
-        self.navigate(FormScreen.open(self, self.model, pk, saved))
+            self.post_message(OpenDetail(self.model, pk))
 
     def action_new(self) -> None:
-        self._open_form(None)
+        self.post_message(EditRecord(self.model, None))  # once saved, the App shows its detail
 
     def action_edit(self) -> None:
         pk = self._current_pk()
         if pk is not None:
-            self._open_form(pk)
+            self.post_message(EditRecord(self.model, pk))
 
     def action_delete(self) -> None:
         pk = self._current_pk()
         if pk is not None:
-            from tui_admin.ui.screens.confirm import confirm_delete
-
-            confirm_delete(self, self.model, pk, on_done=lambda: self.load("reload"))
+            self.post_message(DeleteRecord(self.model, pk))  # the App asks, deletes, reloads this
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from tui_admin.core.query import ListQuery
+from tui_admin.ui.messages import OpenList
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
@@ -17,7 +18,7 @@ from tui_admin.ui.widgets.title_bar import TitleBar
 
 
 class ModelsScreen(AdminScreen):
-    BINDINGS = [Binding("r", "refresh", "Refresh")]
+    BINDINGS = [Binding("r", "refresh", "Refresh", id="models.refresh")]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -44,10 +45,13 @@ class ModelsScreen(AdminScreen):
         table.focus()
         self.load_counts()
 
-    def on_screen_resume(self) -> None:
-        """Back from a list: writes made there changed the counts."""
-        if self.admin_app.store is not None and self.back_from_another_screen:
-            self.load_counts()
+    def shows(self) -> set[str]:
+        """The count of every model."""
+        store = self.admin_app.store
+        return {a.info.name for a in store.registry} if store is not None else set()
+
+    def reload(self) -> None:
+        self.load_counts()
 
     @work(exclusive=True, group="counts", exit_on_error=False)
     async def load_counts(self) -> None:
@@ -70,9 +74,7 @@ class ModelsScreen(AdminScreen):
     def action_open(self) -> None:
         name = self._selected()
         if name is not None:
-            from tui_admin.ui.screens.list import ListScreen
-
-            self.navigate(ListScreen.open(self, ListQuery(name)))
+            self.post_message(OpenList(ListQuery(name)))
 
     def action_refresh(self) -> None:
         if self.admin_app.store is not None:

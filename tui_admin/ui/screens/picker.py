@@ -17,22 +17,21 @@ from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.store import Store
 from tui_admin.ui.screens.base import describe
 from tui_admin.ui.text import plain
+from tui_admin.ui.widgets.picker import Picked
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
 
 LIMIT = 50
 NONE_KEY = "∅"
 
-
-class Picked:
-    """The picker's answer: a key and its label (`value` None means NULL)."""
-
-    def __init__(self, value: Any, label: str | None) -> None:
-        self.value, self.label = value, label
+__all__ = ["LIMIT", "NONE_KEY", "Picked", "PickerScreen"]
 
 
 class PickerScreen(ModalScreen[Picked | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "to_results", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "to_results", show=False, id="picker.to_results"),
+    ]
 
     def __init__(self, store: Store, col: ColumnInfo, current: Any, current_label: str | None) -> None:
         super().__init__()

@@ -20,7 +20,7 @@ SQL_WIDTH = 400
 
 
 class QueryLogScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f12", "close", "Close")]
+    BINDINGS = [Binding("escape,f12", "close", "Close", id="query_log.close")]
 
     def __init__(self, log: QueryLog) -> None:
         super().__init__()

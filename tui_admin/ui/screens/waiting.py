@@ -17,14 +17,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui_admin.ui.screens.base import SaveStopped
+
+__all__ = ["WAIT_NOTICE_AFTER", "SaveStopped", "WaitingScreen", "save_visibly"]
+
 T = TypeVar("T")
 
 #: Seconds a save runs before the screen says that it is waiting.
 WAIT_NOTICE_AFTER = 0.5
-
-
-class SaveStopped(Exception):
-    """The user stopped a save while it waited: nothing was written."""
 
 
 class WaitingScreen(ModalScreen[None]):
@@ -35,7 +35,7 @@ class WaitingScreen(ModalScreen[None]):
     #waiting-dialog { width: 70; height: auto; padding: 1 2; border: thick $warning 80%; background: $surface; }
     #waiting-message { width: 100%; margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape", "stop", "Stop waiting")]
+    BINDINGS = [Binding("escape", "stop", "Stop waiting", id="waiting.stop")]
 
     def __init__(self, what: str, task: asyncio.Future[object]) -> None:
         super().__init__()
@@ -79,7 +79,8 @@ class WaitingScreen(ModalScreen[None]):
 
 async def save_visibly(screen: Screen[object], what: str, operation: Awaitable[T]) -> T:
     """Await a Store write from a screen's worker; after `WAIT_NOTICE_AFTER` seconds still running,
-    show a `WaitingScreen`. Raises `SaveStopped` when the user stopped it there."""
+    show a `WaitingScreen`. Raises `SaveStopped` when the user stopped it there. Screens call it
+    through `AdminApp.save_visibly` (a screen does not import another screen)."""
     task: asyncio.Future[T] = asyncio.ensure_future(operation)
     dialog: WaitingScreen | None = None
 

@@ -11,6 +11,14 @@ from tui_admin.core.introspect import ColumnInfo
 from tui_admin.ui.text import plain
 
 
+class Picked:
+    """The search picker's answer for a foreign-key field: a key and its label (`value` None
+    means NULL)."""
+
+    def __init__(self, value: Any, label: str | None) -> None:
+        self.value, self.label = value, label
+
+
 class ForeignKeyField(Button):
     """Holds the key value; its label is the named record's label (or "(none)")."""
 

@@ -71,7 +71,7 @@ class PlainTable(DataTable[object]):
 class OpenTable(PlainTable):
     """A DataTable whose `enter` is listed in the key bar as "Open"."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+    BINDINGS = [Binding("enter", "select_cursor", "Open", id="table.open")]
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,15 @@ class Column:
 
 class RecordTable(ScrollView, can_focus=True):
     BINDINGS = [
-        Binding("enter", "select", "Open"),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("left", "move_column(-1)", "Left", show=False),
-        Binding("right", "move_column(1)", "Right", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("g,home", "jump('first')", "First", show=False),
-        Binding("G,end", "jump('last')", "Last", show=False),
+        Binding("enter", "select", "Open", id="records.open"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="records.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="records.down"),
+        Binding("left", "move_column(-1)", "Left", show=False, id="records.left"),
+        Binding("right", "move_column(1)", "Right", show=False, id="records.right"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="records.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="records.page_down"),
+        Binding("g,home", "jump('first')", "First", show=False, id="records.first"),
+        Binding("G,end", "jump('last')", "Last", show=False, id="records.last"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "record-table--header",
