@@ -180,6 +180,9 @@ def build_pg(url: str, rows: int, *, log: bool = True) -> str:
     database = sa.make_url(url).database
     if not database:
         raise SystemExit("--url must name the benchmark's database")
+    if database.startswith("tui_admin_test"):
+        # The build replaces the demo's tables: never in the test suites' databases.
+        raise SystemExit(f"--url: {database} is a test database; name one of the benchmark's own")
     with _pg_connect(url, "postgres") as admin:
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone() is None:
             from psycopg import sql
