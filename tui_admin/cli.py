@@ -229,7 +229,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui_admin.ui.app import AdminApp
 
     options = {} if args.lock_timeout is None else {"lock_timeout": args.lock_timeout}
-    app = AdminApp(url, registry, read_only=args.read_only, title=title, schemas=args.schemas, **options)
+    try:
+        app = AdminApp(url, registry, read_only=args.read_only, title=title, schemas=args.schemas,
+                       theme=config.theme, keymap=config.keys, **options)
+    except ValueError as exc:  # a theme or a binding id of the config file that the app does not have
+        print(f"sqladmin-tui: error: {config.path}: {exc}", file=sys.stderr)
+        return 2
     app.run()
     if app.startup_error:
         print(f"sqladmin-tui: error: {app.startup_error}", file=sys.stderr)

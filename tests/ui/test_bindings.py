@@ -7,12 +7,14 @@ import importlib
 import pkgutil
 from collections import Counter
 
+import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
 
 import tui_admin.ui
 from tests.ui.helpers import SIZE, footer_actions, form_ready, open_model, press, screen_lines, start
-from tui_admin.ui.app import AdminApp
+from tui_admin.core.registry import Registry
+from tui_admin.ui.app import AdminApp, binding_ids
 from tui_admin.ui.screens.list import ListScreen
 
 
@@ -65,3 +67,21 @@ async def test_a_keymap_remaps_a_screen_binding(demo_app: AdminApp) -> None:
         await press(pilot, "n")
         assert demo_app.screen is screen, "n is no longer bound to new"
         await press(pilot, "a", until=lambda: form_ready(demo_app), what="the create form, by the new key")
+
+
+async def test_the_config_files_theme_and_keys_reach_the_app(sqlite_demo: str, demo_registry: Registry) -> None:
+    assert {"app.quit", "list.new", "records.down"} <= binding_ids()
+    app = AdminApp(sqlite_demo, demo_registry, theme="gruvbox", keymap={"list.new": "a"})
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert app.theme == "gruvbox"
+        await open_model(pilot, "Hero")
+        assert " a New " in screen_lines(app)[-1]
+        await press(pilot, "a", until=lambda: form_ready(app), what="the create form, by the remapped key")
+
+
+def test_an_unknown_theme_or_binding_id_is_refused() -> None:
+    with pytest.raises(ValueError, match="no theme 'nosuch'"):
+        AdminApp("sqlite://", theme="nosuch")
+    with pytest.raises(ValueError, match=r"keys: no key binding has the id 'list\.nwe' — did you mean 'list\.new'"):
+        AdminApp("sqlite://", keymap={"list.nwe": "a"})

@@ -4,6 +4,7 @@ which the App loads and shows (`ui/navigation.py`); it also shows the dialogs sc
 
 from __future__ import annotations
 
+import difflib
 import gc
 import time
 from collections import deque
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -34,6 +36,18 @@ from tui_admin.ui.screens.query_log import QueryLogScreen
 from tui_admin.ui.screens.waiting import save_visibly
 
 T = TypeVar("T")
+
+
+def binding_ids() -> set[str]:
+    """The id of every key binding of the app, its screens and widgets: what a keymap may name."""
+    found: set[str] = set()
+    pending: list[type[DOMNode]] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("tui_admin."):
+            found |= {b.id for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding) and b.id}
+    return found
 
 
 class AdminApp(App[None]):
@@ -58,9 +72,25 @@ class AdminApp(App[None]):
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         title: str | None = None,
         schemas: Sequence[str] | None = None,
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
-        """`lock_timeout`: seconds a save waits for another transaction's lock before it gives up."""
+        """`lock_timeout`: seconds a save waits for another transaction's lock before it gives up.
+        `theme`: a Textual theme's name; `keymap`: binding id → keys (the config file's `[keys]`),
+        e.g. `{"app.quit": "ctrl+q,f10"}`."""
         super().__init__()
+        if theme is not None:
+            if theme not in self.available_themes:
+                raise ValueError(f"no theme {theme!r} (themes: {', '.join(sorted(self.available_themes))})")
+            self.theme = theme
+        if keymap:
+            known = binding_ids()
+            for name in keymap:
+                if name not in known:
+                    close = difflib.get_close_matches(name, sorted(known), n=1)
+                    hint = f" — did you mean {close[0]!r}?" if close else ""
+                    raise ValueError(f"keys: no key binding has the id {name!r}{hint}")
+            self.set_keymap(keymap)
         self.url = url
         self.read_only = read_only
         self.lock_timeout = lock_timeout
