@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
+from tui_admin.core.dialects import backend_for
 from tui_admin.core.query import (
     ListQuery,
     SortKey,
     count_select,
     escape_like,
-    nulls_sort_largest,
     order_columns,
     page_select,
 )
@@ -157,9 +157,9 @@ def test_escape_like_escapes_wildcards_and_the_escape_character() -> None:
 
 
 def test_nulls_sort_largest_only_on_postgresql() -> None:
-    assert nulls_sort_largest(postgresql.dialect())
-    assert not nulls_sort_largest(sqlite.dialect())
-    assert not nulls_sort_largest(mysql.dialect())
+    assert backend_for(postgresql.dialect()).nulls_largest
+    assert not backend_for(sqlite.dialect()).nulls_largest
+    assert not backend_for(mysql.dialect()).nulls_largest
 
 
 def test_filter_on_none_is_is_null(demo_registry: Registry) -> None:

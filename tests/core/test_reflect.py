@@ -126,8 +126,8 @@ async def test_self_reference_and_two_keys_to_one_table_are_named_by_their_colum
         "away_team": (Direction.MANY_TO_ONE, "rt_team"),
     }
     match = reflected.admin("rt_match").info
-    assert match.fk_relation("home_team_id").name == "home_team"  # type: ignore[union-attr]
-    assert match.fk_relation("away_team_id").name == "away_team"  # type: ignore[union-attr]
+    by_column = {r.local_columns: r.name for r in match.relationships.values()}
+    assert (by_column[("home_team_id",)], by_column[("away_team_id",)]) == ("home_team", "away_team")
     assert _relations(reflected, "rt_team") == {
         "rt_match_set_by_home_team_id": (Direction.ONE_TO_MANY, "rt_match"),
         "rt_match_set_by_away_team_id": (Direction.ONE_TO_MANY, "rt_match"),

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from textual.widgets import DataTable, Static
 
 from tests.ui.helpers import SIZE, open_model, press, start, static_text, table_rows
+from tui_admin.core.engine import mask
 from tui_admin.core.registry import Registry
 from tui_admin.ui.app import AdminApp
 from tui_admin.ui.screens.query_log import QueryLogScreen
@@ -44,7 +45,7 @@ async def test_password_is_masked_in_the_title_the_screens_and_the_query_log(
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         assert app.store is not None
-        assert app.store.masked_url == masked
+        assert mask(app.store.url) == masked
         assert PASSWORD not in str(app.store.url) and PASSWORD not in repr(app.store.url)
         shots = [app.export_screenshot()]
         await open_model(pilot, "Hero")

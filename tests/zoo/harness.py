@@ -39,8 +39,8 @@ def before_cursor(page: Page) -> Any:
 def read_only_reason(admin: ModelAdmin) -> str | None:
     """Why a listed table cannot be written (a view, no primary key), as the admin states it: a
     read-only table's `ModelAdmin` has `can_create`, `can_edit` and `can_delete` False and says why
-    in `read_only_reason`; a writable one has no reason."""
-    return admin.read_only_reason
+    in `info.read_only`; a writable one has no reason."""
+    return admin.info.read_only
 
 
 def find_admin(registry: Registry, table: ZooTable, backend: str) -> ModelAdmin:

@@ -85,11 +85,8 @@ class RelationInfo:
     target: type = field(repr=False)
     target_table: str  # the target's `table_key`
     local_columns: tuple[str, ...]  # on this model (FK for many-to-one, PK otherwise)
-    remote_columns: tuple[str, ...]  # on the target (or on the link table for many-to-many)
     link_table: str | None = None  # the link table's key
-    link_model: type | None = field(default=None, repr=False)
     link_extra_columns: tuple[str, ...] = ()
-    to_link_model: bool = False  # a one-to-many whose target is a link (association) model
     prop: RelationshipProperty[Any] | None = field(default=None, repr=False, compare=False)
     #: (attribute of this model, column it must equal on the target, or on the link table for a
     #: many-to-many): how to find the related rows of one record without touching the relationship.
@@ -155,13 +152,6 @@ class ModelInfo:
             if value not in (None, ""):
                 return str(value)
         return f"{self.name} #{format_pk(self.pk_of(obj))}"
-
-    def fk_relation(self, column: str) -> RelationInfo | None:
-        """The many-to-one relationship that a single foreign-key column drives, if the model has one."""
-        for rel in self.relationships.values():
-            if rel.direction is Direction.MANY_TO_ONE and rel.local_columns == (column,):
-                return rel
-        return None
 
 
 def format_pk(pk: tuple[Any, ...]) -> str:
@@ -257,7 +247,7 @@ def is_link_table(table: sa.FromClause) -> bool:
     return len(pk_cols) >= 2 and all(c.foreign_keys for c in pk_cols)
 
 
-def _relation_info(rel: RelationshipProperty[Any], link_tables: dict[sa.Table, type]) -> RelationInfo:
+def _relation_info(rel: RelationshipProperty[Any]) -> RelationInfo:
     target_mapper: Mapper[Any] = rel.mapper
     secondary = rel.secondary
     if rel.direction is RelationshipDirection.MANYTOMANY:
@@ -270,14 +260,11 @@ def _relation_info(rel: RelationshipProperty[Any], link_tables: dict[sa.Table, t
     if secondary is not None:
         # For a many-to-many the pairs are (parent.pk, link.fk) then (target.pk, link.fk).
         local = tuple(lc.key for lc, rc in pairs if rc.table is secondary and lc.table is rel.parent.local_table)
-        remote = tuple(rc.key for lc, rc in pairs if rc.table is secondary and lc.table is rel.parent.local_table)
         fk_cols = {c.name for c in secondary.columns if c.foreign_keys}
         extra = tuple(c.name for c in secondary.columns if c.name not in fk_cols)
     else:
         local = tuple(_attr_key(rel.parent, lc) for lc, _ in pairs)
-        remote = tuple(_attr_key(target_mapper, rc) for _, rc in pairs)
         extra = ()
-    target_table = target_mapper.local_table
     target_source = _source_of(target_mapper)
     # synchronize_pairs are (referenced column, referencing column): parent first for one-to-many
     # and many-to-many, target first for many-to-one.
@@ -292,11 +279,8 @@ def _relation_info(rel: RelationshipProperty[Any], link_tables: dict[sa.Table, t
         target=target_mapper.class_,
         target_table=table_key(target_source),
         local_columns=local,
-        remote_columns=remote,
         link_table=table_key(secondary) if secondary is not None else None,
-        link_model=link_tables.get(secondary) if secondary is not None else None,  # type: ignore[arg-type]
         link_extra_columns=extra,
-        to_link_model=direction is Direction.ONE_TO_MANY and target_table in link_tables,
         prop=rel,
         parent_pairs=parent_pairs,
         target_pairs=target_pairs,  # type: ignore[arg-type]
@@ -324,13 +308,11 @@ def introspect(
     model: type,
     *,
     name: str | None = None,
-    link_tables: dict[sa.Table, type] | None = None,
     label: str | Callable[[Any], str] | None = None,
     column_kinds: dict[str, type[KindSpec]] | None = None,
 ) -> ModelInfo:
-    """Describe a mapped class. `link_tables` maps each link table to its model (when it has one),
-    so that many-to-many relationships can name the model that holds the link's own columns.
-    `column_kinds` gives columns (by attribute name) a spec of their own (`ModelAdmin.column_kinds`)."""
+    """Describe a mapped class. `column_kinds` gives columns (by attribute name) a spec of their
+    own (`ModelAdmin.column_kinds`)."""
     overrides = column_kinds or {}
     mapper: Mapper[Any] = sa.inspect(model)
     table = mapper.local_table
@@ -359,8 +341,7 @@ def introspect(
         sorted(columns.items(), key=lambda kv: (not kv[1].primary_key, order.get(kv[1].column.key, 0)))
     )
     primary_key = tuple(_attr_key(mapper, c) for c in mapper.primary_key)
-    links = link_tables or {}
-    relationships = {rel.key: _relation_info(rel, links) for rel in mapper.relationships}
+    relationships = {rel.key: _relation_info(rel) for rel in mapper.relationships}
     link = is_link_table(source)
     version = mapper.version_id_col
     version_column = _attr_key(mapper, version) if version is not None else None

@@ -160,12 +160,6 @@ def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
     return result
 
 
-def nulls_sort_largest(dialect: Dialect) -> bool:
-    """PostgreSQL (and Oracle) put NULLs after every value in ascending order; SQLite, MySQL and
-    MariaDB put them first."""
-    return backend_for(dialect).nulls_largest
-
-
 def _beyond(col: OrderColumn, value: Any, rules: Backend, reverse: bool) -> sa.ColumnElement[bool]:
     """Rows whose value of this column comes strictly after `value` in the (possibly reversed) order."""
     descending = col.descending != reverse

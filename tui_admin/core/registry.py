@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from tui_admin.core.checks import Problem, check_admin
 from tui_admin.core.errors import ConfigError, first_line
-from tui_admin.core.introspect import SOURCE_ATTR, ModelInfo, introspect, is_link_table
+from tui_admin.core.introspect import SOURCE_ATTR, ModelInfo, introspect
 from tui_admin.core.kinds import KindSpec
 
 
@@ -63,11 +63,6 @@ class ModelAdmin:
         if info.read_only is not None:
             # A view or a keyless table: nothing to create, edit or delete, whatever the options say.
             self.can_create = self.can_edit = self.can_delete = False  # type: ignore[misc]
-
-    @property
-    def read_only_reason(self) -> str | None:
-        """Why nothing can be written to the model ("a view", "no primary key"), or None."""
-        return self.info.read_only
 
     @property
     def shown_columns(self) -> list[str]:
@@ -164,7 +159,6 @@ class Registry:
         except sa.exc.SQLAlchemyError as exc:
             raise ConfigError(f"the models cannot be mapped: {first_line(exc)}") from None
         models += _link_models(models)
-        link_tables = {m.__table__: m for m in models if is_link_table(m.__table__)}  # type: ignore[attr-defined]
         problems: list[Problem] = []
         self._admins: dict[str, ModelAdmin] = {}
         for model in models:
@@ -172,7 +166,7 @@ class Registry:
             name = admin_cls.name or (names or {}).get(model) or model.__name__
             if name in self._admins:
                 raise ConfigError(f"two models are named {name!r}; give one a ModelAdmin with `name = ...`")
-            info = introspect(model, name=name, link_tables=link_tables, label=admin_cls.label,
+            info = introspect(model, name=name, label=admin_cls.label,
                               column_kinds=admin_cls.column_kinds)
             admin = admin_cls(info)
             problems += admin.problems()
@@ -182,7 +176,6 @@ class Registry:
         # By `table_key` (`schema.name` outside the default schema): what foreign keys and
         # relations name, so that two schemas' tables of one name never stand for each other.
         self._by_table = {a.info.table_key: a for a in self._admins.values()}
-        self._by_model = {a.info.model: a for a in self._admins.values()}
 
     @classmethod
     def from_module(cls, module: str | ModuleType) -> Registry:
@@ -212,9 +205,6 @@ class Registry:
 
     def __getitem__(self, name: str) -> ModelAdmin:
         return self._admins[name]
-
-    def for_model(self, model: type) -> ModelAdmin:
-        return self._by_model[model]
 
     def for_table(self, table: str) -> ModelAdmin | None:
         """The model of a table, by its `table_key` (as `ForeignKeyInfo.table` and

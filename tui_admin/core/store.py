@@ -19,7 +19,7 @@ from tui_admin.core import creation, writes
 from tui_admin.core.deletion import DeletePlan
 from tui_admin.core.dialects import Backend, backend_for
 from tui_admin.core.doctor import Finding, Limits, diagnose
-from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, mask, parse
+from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, parse
 from tui_admin.core.introspect import ForeignKeyInfo
 from tui_admin.core.query import ListQuery
 from tui_admin.core.querylog import QueryLog
@@ -57,10 +57,6 @@ class Store:
         self._reading: Reading | None = None
         #: Run a function of a Session as one logged, cancellable unit of work (see `Runner.run`).
         self._run = self._runner.run
-
-    @property
-    def masked_url(self) -> str:
-        return mask(self.url)
 
     @property
     def registry(self) -> Registry:

@@ -94,9 +94,6 @@ class HeroPublic(HeroBase):
     id: int
 
 
-MODELS: list[type[SQLModel]] = [Hero, Team, HeroTeamLink]
-
-
 class TeamAdmin(ModelAdmin, model=Team):
     """The team list also counts each team's heroes and members (in the page's own query)."""
 
