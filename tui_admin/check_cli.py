@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from tui_admin.cli import HelpFormatter
+from tui_admin.cli import HelpFormatter, add_target, parse_settled
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,25 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
         "misspelt options) and print every problem at once, each with its id and a suggestion.",
         epilog="exit status: 0 when there is no problem, 1 when there is one, 2 on bad usage.",
     )
-    parser.add_argument("url", nargs="?", metavar="DATABASE_URL", help="with no --models: check the reflected tables")
-    parser.add_argument("--models", metavar="MODULE", help="the module of your SQLModel table models")
+    add_target(parser, url_help="with no --models: check the database's reflected tables")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    from tui_admin.config import ConfigFileError, settle
-
-    try:
-        url, config = settle(args.url)
-    except ConfigFileError as exc:
-        print(f"sqladmin-tui check: error: {exc}", file=sys.stderr)
-        return 2
-    models = args.models or config.models
+    args, url, _ = parse_settled(parser, argv)
+    models = args.models
     if not models and url is None:
         parser.error("give --models MODULE (or a DATABASE_URL whose tables are reflected)")
-    sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
     from tui_admin.core.errors import ConfigError, EngineError, first_line
     from tui_admin.core.loading import load_registry
 

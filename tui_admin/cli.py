@@ -14,6 +14,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 from tui_admin import __version__
 
@@ -113,6 +114,41 @@ def _fill_paragraph(paragraph: str, width: int) -> str:
     return "\n".join(out)
 
 
+URL_HELP = "SQLAlchemy URL or @NAME of the config file (default: $DATABASE_URL, the file's url, the demo)"
+
+
+def add_target(parser: argparse.ArgumentParser, *, url_help: str = URL_HELP,
+               models_help: str = "the module of your SQLModel table models") -> None:
+    """The DATABASE_URL argument and the --models option every command takes."""
+    parser.add_argument("url", nargs="?", metavar="DATABASE_URL", help=url_help)
+    parser.add_argument("--models", metavar="MODULE", help=models_help)
+
+
+def parse_settled(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None
+) -> tuple[argparse.Namespace, str | None, Any]:
+    """The arguments, the URL to open and the config file's settings (see `settle_args`)."""
+    args = parser.parse_args(argv)
+    url, config = settle_args(parser, args)
+    return args, url, config
+
+
+def settle_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[str | None, Any]:
+    """The URL to open and the config file's settings (`config.settle`: the command line first);
+    `args.models` takes the file's when the command line gives none. A bad config file ends the
+    command with one line and exit code 2."""
+    from tui_admin.config import ConfigFileError, settle
+
+    try:
+        url, config = settle(args.url)
+    except ConfigFileError as exc:
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+    if not getattr(args, "demo", False):
+        args.models = getattr(args, "models", None) or config.models
+    sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
+    return url, config
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -188,14 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
-    from tui_admin.config import ConfigFileError, settle
-
-    try:
-        url, config = settle(args.url)
-    except ConfigFileError as exc:
-        print(f"sqladmin-tui: error: {exc}", file=sys.stderr)
-        return 2
-    args.models = args.models or config.models
+    url, config = settle_args(parser, args)
     args.read_only = args.read_only or bool(config.read_only)
     args.lock_timeout = args.lock_timeout or config.lock_timeout
     if url is None and args.models:
@@ -204,7 +233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--schema narrows the reflected tables: it needs a DATABASE_URL and no --models")
     if url is not None and args.reset_demo:
         parser.error("--reset-demo only applies to the embedded demo (no DATABASE_URL)")
-    sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
     from tui_admin.core.engine import EngineError, check
     from tui_admin.core.loading import load_registry

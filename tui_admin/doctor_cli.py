@@ -7,13 +7,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from tui_admin.cli import HelpFormatter
+from tui_admin.cli import HelpFormatter, add_target, parse_settled
 
 if TYPE_CHECKING:
     from tui_admin.core.doctor import Finding
@@ -45,30 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sqladmin-tui doctor", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("url", nargs="?", metavar="DATABASE_URL",
-                        help="SQLAlchemy database URL (default: $DATABASE_URL, else the embedded demo)")
-    parser.add_argument("--models", metavar="MODULE",
-                        help="the module of your SQLModel table models (without it, the tables are reflected "
-                        "and only the database's own rules are checked)")
+    add_target(parser, models_help="the module of your SQLModel table models (without it, the tables are "
+               "reflected and only the database's own rules are checked)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per finding, one per line")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    from tui_admin.config import ConfigFileError, settle
-
-    try:
-        url, config = settle(args.url)
-    except ConfigFileError as exc:
-        print(f"sqladmin-tui doctor: error: {exc}", file=sys.stderr)
-        return 2
-    if not getattr(args, "demo", False):
-        args.models = args.models or config.models
+    args, url, _ = parse_settled(parser, argv)
     if url is None and args.models:
         parser.error("--models needs a DATABASE_URL (without one, the demo is checked with its own models)")
-    sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
     from tui_admin.core.engine import EngineError, check, mask
     from tui_admin.core.errors import first_line

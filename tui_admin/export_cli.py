@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from tui_admin.cli import HelpFormatter
+from tui_admin.cli import HelpFormatter, add_target, parse_settled
 
 DESCRIPTION = """\
 Export the rows of one model, with the app's search, filters and sort applied, as CSV (RFC 4180,
@@ -34,10 +34,8 @@ examples:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sqladmin-tui export", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=HelpFormatter)
-    parser.add_argument("url", nargs="?", metavar="DATABASE_URL",
-                        help="SQLAlchemy URL or @NAME (default: $DATABASE_URL, the config file's url, the demo)")
+    add_target(parser)
     parser.add_argument("model", metavar="MODEL", help="the model to export, by its name in the app (Hero)")
-    parser.add_argument("--models", metavar="MODULE", help="the module of your SQLModel table models")
     parser.add_argument("--search", default="", metavar="TEXT", help="the list's search (text, =exact, ^prefix)")
     parser.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE", dest="filters",
                         help="only rows whose FIELD equals VALUE (repeatable; FIELD= is NULL)")
@@ -50,14 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    from tui_admin.config import ConfigFileError, settle
-
-    try:
-        url, config = settle(args.url)
-    except ConfigFileError as exc:
-        return _fail(str(exc), 2)
-    models = args.models or config.models
+    args, url, _ = parse_settled(parser, argv)
+    models = args.models
 
     from tui_admin.core.engine import EngineError, check, mask
     from tui_admin.core.errors import first_line

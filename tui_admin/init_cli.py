@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from tui_admin.cli import HelpFormatter
+from tui_admin.cli import HelpFormatter, parse_settled
 
 DESCRIPTION = """\
 Create the tables of your SQLModel models that the database does not have yet (with their
@@ -50,19 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    from tui_admin.config import ConfigFileError, settle
-
-    try:
-        url, config = settle(args.url)
-    except ConfigFileError as exc:
-        print(f"sqladmin-tui init: error: {exc}", file=sys.stderr)
-        return 2
-    if not getattr(args, "demo", False):
-        args.models = args.models or config.models
+    args, url, config = parse_settled(parser, argv)
     if url is None:
         parser.error("init needs a DATABASE_URL (the embedded demo, without one, builds itself)")
-    sys.path.insert(0, os.getcwd())  # --models names a module of the user's project
 
     from tui_admin import demo
     from tui_admin.core.engine import EngineError, check, mask

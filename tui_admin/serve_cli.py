@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui_admin.cli import HelpFormatter
+from tui_admin.cli import HelpFormatter, add_target, settle_args
 
 DESCRIPTION = """\
 Serve the admin to a browser: each tab runs its own sqladmin-tui process with these options, so a
@@ -38,9 +38,7 @@ examples:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sqladmin-tui serve", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=HelpFormatter)
-    parser.add_argument("url", nargs="?", metavar="DATABASE_URL",
-                        help="SQLAlchemy URL or @NAME (default: $DATABASE_URL, the config file's url, the demo)")
-    parser.add_argument("--models", metavar="MODULE", help="the module of your SQLModel table models")
+    add_target(parser)
     parser.add_argument("--read-only", action="store_true", help="refuse every write, in every tab")
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
@@ -59,12 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not is_loopback(args.host) and not args.allow_remote:
         parser.error(f"--host {args.host} can be reached from other machines, and the admin can write to the "
                      "database: add --allow-remote to serve it there anyway (and --read-only if it should not write)")
-    from tui_admin.config import ConfigFileError, settle
-
+    url, config = settle_args(parser, args)
     try:
-        url, config = settle(args.url)
         token = _token(args.token_file)
-    except (ConfigFileError, OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         print(f"sqladmin-tui serve: error: {exc}", file=sys.stderr)
         return 2
     try:
@@ -74,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     command = [sys.executable, "-m", "tui_admin"]
-    models = args.models or config.models
+    models = args.models
     if models:
         command += ["--models", os.path.abspath(models) if models.endswith(".py") else models]
     if args.read_only or config.read_only:

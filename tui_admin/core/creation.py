@@ -45,11 +45,10 @@ class Loaded:
     refused: str | None = None
 
 
-def load_rows(session: Session, tables: list[sa.Table], inserts: list[str]) -> Loaded:
+def load_rows(connection: sa.Connection, tables: list[sa.Table], inserts: list[str]) -> Loaded:
     """Run `inserts` (plain SQL with explicit keys) into `tables` if every one is empty, then move
     each table's key generator past the keys inserted, so that the next row the app creates gets a
     fresh key instead of a duplicate (PostgreSQL sequences do not follow explicit keys)."""
-    connection = session.connection()
     for table in tables:
         if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None:
             return Loaded({}, refused=f"{table.fullname} already holds rows: nothing loaded, nothing changed")

@@ -557,8 +557,16 @@ class Json(KindSpec):
         return Editor.JSON
 
 
+class _Moment(_Ordered):
+    """A date, a time or both: exported in ISO 8601, as stored (a naive value of a time zone
+    column is UTC)."""
+
+    def export(self, col: ColumnInfo, value: Any) -> Any:
+        return as_stored(col, value).isoformat() if isinstance(value, dt.date | dt.time) else super().export(col, value)
+
+
 @register
-class DateTime(_Ordered):
+class DateTime(_Moment):
     kind = Kind.DATETIME
     sa_types = (sa.DateTime,)
     python = dt.datetime
@@ -577,33 +585,21 @@ class DateTime(_Ordered):
             raise ValueError("This column stores no time zone: enter a time without an offset")
         return value
 
-    def export(self, col: ColumnInfo, value: Any) -> Any:
-        return as_stored(col, value).isoformat() if isinstance(value, dt.date | dt.time) else super().export(col, value)
-
-
 @register
-class Date(_Ordered):
+class Date(_Moment):
     kind = Kind.DATE
     sa_types = (sa.Date,)
     python = dt.date
     array_item = True
     placeholder = "YYYY-MM-DD"
 
-    def export(self, col: ColumnInfo, value: Any) -> Any:
-        return as_stored(col, value).isoformat() if isinstance(value, dt.date | dt.time) else super().export(col, value)
-
-
 @register
-class Time(_Ordered):
+class Time(_Moment):
     kind = Kind.TIME
     sa_types = (sa.Time,)
     python = dt.time
     array_item = True
     placeholder = "HH:MM[:SS]"
-
-    def export(self, col: ColumnInfo, value: Any) -> Any:
-        return as_stored(col, value).isoformat() if isinstance(value, dt.date | dt.time) else super().export(col, value)
-
 
 @register
 class Integer(_Ordered):

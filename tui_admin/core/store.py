@@ -242,7 +242,7 @@ class Store:
         """Run `inserts` (SQL with explicit keys) into the tables of the models `names`, only if
         all are empty, and move their key sequences past the keys inserted."""
         tables = [self.admin(n).info.source for n in names]
-        return await self._run("load rows", lambda s: creation.load_rows(s, tables, inserts), write=True,
+        return await self._run("load rows", lambda s: creation.load_rows(s.connection(), tables, inserts), write=True,
                                landed=lambda s, _: creation.not_empty(s, tables))
 
     # -- the doctor ---------------------------------------------------------------------------

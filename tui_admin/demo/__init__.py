@@ -60,21 +60,15 @@ def install(url: str) -> None:
     import sqlalchemy as sa
     from sqlmodel import SQLModel
 
-    from tui_admin.core.dialects import backend_for
+    from tui_admin.core.creation import load_rows
     from tui_admin.demo import models
 
     engine = sa.create_engine(url)
     tables = [models.Team.__table__, models.Hero.__table__, models.HeroTeamLink.__table__]
-    inserts = sample_inserts()
     try:
         SQLModel.metadata.drop_all(engine, tables=tables)
         SQLModel.metadata.create_all(engine, tables=tables)
         with engine.begin() as conn:
-            for statement in inserts:
-                conn.exec_driver_sql(statement)
-            rules = backend_for(engine.dialect)
-            for table in tables:
-                for column in table.primary_key.columns:
-                    rules.restart_serial(conn, table, column.name)
+            load_rows(conn, tables, sample_inserts())  # type: ignore[arg-type]
     finally:
         engine.dispose()
