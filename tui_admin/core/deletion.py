@@ -40,6 +40,8 @@ class DeletePlan:
     blockers: list[tuple[str, str, int]] = field(default_factory=list)  # (table, columns, rows) that refer to it
     #: The first few rows of each table above, by their labels (for a registered model's table).
     examples: dict[str, list[str]] = field(default_factory=dict)
+    #: How many rows of the model itself go (1 for one record; the count of a bulk delete).
+    rows: int = 1
     #: The link rows to delete before the record, deepest first (not shown; run by `delete`).
     link_deletes: list[sa.Delete] = field(default_factory=list, repr=False, compare=False)
 

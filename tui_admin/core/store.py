@@ -220,6 +220,22 @@ class Store:
         return await self._run(f"delete {info.name}", lambda s: writes.delete(s, self.reading, info, pk),
                                write=True, landed=lambda s, _: writes.deleted(s, info, pk))
 
+    async def delete_many_preview(self, name: str, chosen: Sequence[Sequence[Any]] | ListQuery) -> DeletePlan:
+        """What deleting the marked keys (or every row a list query matches) takes with it,
+        aggregated per table, and what blocks it."""
+        info = self.admin(name).info
+        writes.refuse_read_only(info)
+        return await self._run(f"delete preview {info.name}", lambda s: writes.plan_many(s, self.reading, info, chosen))
+
+    async def delete_many(self, name: str, chosen: Sequence[Sequence[Any]] | ListQuery) -> DeletePlan:
+        """Delete the marked keys (or every row a list query matches) and their link rows in one
+        transaction of set-based statements; refused, naming every blocker, if any row is
+        referred to. Cancelling the call stops the statement and rolls back: nothing is deleted."""
+        info = self.admin(name).info
+        writes.refuse_read_only(info)
+        return await self._run(f"delete {info.name}", lambda s: writes.delete_many(s, self.reading, info, chosen),
+                               write=True, landed=lambda s, _: writes.deleted_many(s, self.reading, info, chosen))
+
     async def apply_links(self, name: str, pk: Sequence[Any], relation: str, diff: LinkDiff) -> None:
         """Apply a link edit as a diff, in one transaction: delete the removed link rows, update the
         changed ones (only if they still hold what was loaded), insert the added ones. If any

@@ -24,6 +24,7 @@ from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
 from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info, format_pk, table_key
+from tui_admin.core.query import ListQuery, where_clause
 from tui_admin.core.reads import Reading, key_condition
 from tui_admin.core.refusals import explain
 from tui_admin.core.related import link_table
@@ -175,6 +176,55 @@ def delete(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any
 
 def deleted(session: Session, info: ModelInfo, pk: Sequence[Any]) -> bool:
     return not _exists(session, info, pk)
+
+
+def selection(reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery) -> sa.ColumnElement[bool]:
+    """The rows a bulk action applies to: marked keys, or every row a list query matches (its
+    search and filters, whatever its window shows)."""
+    if isinstance(chosen, ListQuery):
+        admin = reading.registry[chosen.model]
+        return sa.and_(sa.true(), *where_clause(admin, chosen, reading.rules, reading.parent(chosen)))
+    keys = [tuple(pk) for pk in chosen]
+    if not keys:
+        return sa.false()
+    columns = [info.columns[n].column for n in info.primary_key]
+    if len(columns) == 1:
+        return columns[0].in_([k[0] for k in keys])
+    return sa.tuple_(*columns).in_(keys)
+
+
+def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery,
+              ) -> DeletePlan:
+    """What deleting the chosen rows takes with it, aggregated per table (see `deletion`): the
+    same set-based plan as one record's, over all of them at once."""
+    refuse_read_only(info)
+    condition = selection(reading, info, chosen)
+    n = session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition)) or 0
+    plan = plan_delete(session, info.table, condition, f"{n:,} {info.name} row(s)", reading)
+    plan.rows = n
+    return plan
+
+
+def deleted_many(session: Session, reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery,
+                 ) -> bool:
+    """`landed` check of `delete_many`: none of the chosen rows is left."""
+    condition = selection(reading, info, chosen)
+    return not session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition))
+
+
+def delete_many(session: Session, reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery,
+                ) -> DeletePlan:
+    """Delete the chosen rows and their link rows in one transaction: a handful of set-based
+    statements (link rows, then the rows), never one per row. Refused, naming every blocker,
+    while any chosen row is still referred to."""
+    done = plan_many(session, reading, info, chosen)
+    if not done.allowed:
+        blockers = "; ".join(f"{n} {table} row(s) ({table}.{columns})" for table, columns, n in done.blockers)
+        raise WriteError(f"{done.label}: still referred to by {blockers}: reassign or delete those first", {})
+    for statement in done.link_deletes:
+        guarded(session, info, lambda s=statement: session.execute(s))
+    guarded(session, info, lambda: session.execute(sa.delete(info.table).where(selection(reading, info, chosen))))
+    return done
 
 
 # -- links ----------------------------------------------------------------------------------------
