@@ -240,9 +240,13 @@ class KindSpec:
         """`col = value` for a Python value (a cell's stored value is bound by `rules.equals`)."""
         return col.column.is_(None) if value is None else col.column == value
 
-    def condition(self, col: ColumnInfo, op: str, value: Any, rules: Backend) -> sa.ColumnElement[bool]:
+    def condition(
+        self, col: ColumnInfo, op: str, value: Any, rules: Backend, *, ordered: bool = True
+    ) -> sa.ColumnElement[bool]:
         """The WHERE of filter `op` with `value` (see the operators above), on an index where the
-        column has one: equality, IN and ranges are plain comparisons of the column itself."""
+        column has one: equality, IN and ranges are plain comparisons of the column itself.
+        `ordered`: the list is ordered by this column (else a range leaves the order's index to
+        the planner, see `Backend.unindexed`)."""
         if op not in self.operators:
             raise ValueError(f"a {self.name} cannot be filtered with {op!r} (it offers: {', '.join(self.operators)})")
         column, bind = rules.compared(col)
@@ -254,6 +258,7 @@ class KindSpec:
             found = column.in_(known) if known else sa.false()
             return sa.or_(found, col.column.is_(None)) if None in values else found
         if op == RANGE:
+            column = column if ordered else rules.unindexed(column)
             low, high, *rest = value
             parts = [column >= bind(low)] if low is not None else []
             if high is not None:
@@ -667,7 +672,9 @@ class Text(_Ordered):
     def describe(self, col_type: sa.types.TypeEngine[Any]) -> dict[str, Any]:
         return {"max_length": getattr(col_type, "length", None)}
 
-    def condition(self, col: ColumnInfo, op: str, value: Any, rules: Backend) -> sa.ColumnElement[bool]:
+    def condition(
+        self, col: ColumnInfo, op: str, value: Any, rules: Backend, *, ordered: bool = True
+    ) -> sa.ColumnElement[bool]:
         column = col.column
         if op == EMPTY:  # no text at all: NULL or ''
             return sa.or_(column.is_(None), column == "")
@@ -678,7 +685,7 @@ class Text(_Ordered):
 
             pattern = escape_like(value) + "%"
             return rules.contains(rules.search_text(col), pattern if op == STARTS else "%" + pattern)
-        return super().condition(col, op, value, rules)
+        return super().condition(col, op, value, rules, ordered=ordered)
 
     def parse_filter(self, col: ColumnInfo, text: str) -> Any:
         return text

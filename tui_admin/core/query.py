@@ -248,12 +248,14 @@ def where_clause(
             conditions.append(rules.equals(col, value.value))
         else:
             conditions.append(col.spec.filter_condition(col, value, rules))
+    leading = query.sort[0].field if query.sort else (info.primary_key[0] if info.primary_key else None)
     for condition in query.conditions:
         col = info.columns.get(condition.field)
         if col is None:
             raise ConfigError(f"{info.name} has no column {condition.field!r} to filter on")
         try:
-            conditions.append(col.spec.condition(col, condition.op, condition.value, rules))
+            conditions.append(col.spec.condition(col, condition.op, condition.value, rules,
+                                                 ordered=condition.field == leading))
         except ValueError as exc:
             raise ConfigError(f"{info.name}.{condition.field}: {exc}") from None
     search = search_condition(admin, query.search, rules)
