@@ -146,7 +146,9 @@ def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
     index scan in either direction serves the whole ORDER BY)."""
     info = admin.info
     result: list[OrderColumn] = []
-    for key in query.sort:
+    # No sort asked: the model's `column_default_sort` (then the key, as always).
+    keys = query.sort or tuple(SortKey(name, desc) for name, desc in admin.default_sort)
+    for key in keys:
         if key.field not in admin.sortable:
             raise ConfigError(f"{info.name} cannot be sorted by {key.field!r}")
         col = info.columns[key.field]

@@ -104,7 +104,9 @@ def editable_columns(admin: ModelAdmin, mode: Mode) -> list[ColumnInfo]:
     version column (the Store keeps it), never a column the database computes (`GENERATED ALWAYS`:
     it refuses any value for it)."""
     info = admin.info
-    names = [n for n in admin.form_columns or info.columns if n != info.version_column]
+    # `form_excluded_columns` never; `form_readonly_columns` on create only.
+    left_out = {*admin.form_excluded_columns, *(admin.form_readonly_columns if mode is Mode.UPDATE else ())}
+    names = [n for n in admin.form_columns or info.columns if n != info.version_column and n not in left_out]
     cols = [c for c in (info.columns[n] for n in names) if not c.generated]
     if mode is Mode.CREATE:
         return [c for c in cols if not c.autoincrement and c.spec.editable]

@@ -8,6 +8,7 @@ list. The count runs after the first page is on screen and is cancelled when the
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any, Literal
 
 from textual import on, work
@@ -16,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui_admin.core.format import display, lookup, visible
-from tui_admin.core.query import ListQuery, Stored
+from tui_admin.core.query import ListQuery, SortKey, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
@@ -66,7 +67,7 @@ class ListScreen(AdminScreen):
         yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
         table = RecordTable(id="records")
         for name in self.columns:
-            table.add_column(name, key=name)
+            table.add_column(self.admin.label_for(name), key=name)
         yield table
         yield KeyBar()
 
@@ -213,7 +214,9 @@ class ListScreen(AdminScreen):
         cells: list[str | None] = []
         for name in self.columns:
             rel = info.relationships.get(name)
-            if rel is None:
+            if name in self.admin.column_formatters:
+                text = self.admin.formatted(obj, name)
+            elif rel is None:
                 text = display(info.columns[name], getattr(obj, name), self.window.labels.get(name))
             elif rel.to_many:
                 text = f"{lookup(self.window.counts.get(name), info.pk_of(obj)) or 0:,}"
@@ -234,10 +237,11 @@ class ListScreen(AdminScreen):
             parts.append(f"≈{self.estimated:,} rows")
         elif self.window.rows or self.window.more_after:
             parts.append("counting…")
-        sort = q.sort[0] if q.sort else None
+        default = [SortKey(n, d) for n, d in self.admin.default_sort[:1]]
+        sort = q.sort[0] if q.sort else default[0] if default else None
         info = self.admin.info
         key = ", ".join(n for n in info.primary_key if not info.columns[n].hidden) or "row order"
-        parts.append(f"sorted by {sort.field if sort else key} "
+        parts.append(f"sorted by {self.admin.label_for(sort.field) if sort else key} "
                      f"{'↓' if sort and sort.descending else '↑'}")
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
@@ -336,7 +340,10 @@ class ListScreen(AdminScreen):
         if not self.admin.info.columns[field].indexed and (self.total is None or self.total > LARGE):
             self.notify(f"{field} has no index: each page of this sort reads the whole table "
                         "(escape stops it)", severity="warning")
-        self._set_query(self.query_state.sorted_by(field))
+        query = self.query_state
+        if not query.sort and self.admin.default_sort:  # `s` on the default sort's field reverses it
+            query = replace(query, sort=tuple(SortKey(n, d) for n, d in self.admin.default_sort))
+        self._set_query(query.sorted_by(field))
 
     def action_filter(self) -> None:
         obj = self._current()
