@@ -66,8 +66,8 @@ class ModelAdmin:
     column_details_list: ClassVar[list[str] | None] = None
     #: Fields no form shows nor writes (e.g. `hashed_password`, set by `on_model_change`).
     form_excluded_columns: ClassVar[list[str]] = []
-    #: Fields set when a record is created but never changed by an edit (the edit form leaves
-    #: them out, and the Store refuses an update of them from the list).
+    #: Fields set when a record is created but never changed by an edit: the edit form and its
+    #: derived Update schema leave them out, and they cannot be edited in the list (A008).
     form_readonly_columns: ClassVar[list[str]] = []
     #: Whether the list can be exported (the app's export and `sqladmin-tui export`), and to what.
     can_export: ClassVar[bool] = True

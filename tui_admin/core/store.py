@@ -109,7 +109,7 @@ class Store:
         instant however large the table; None where the backend has none, or when the table was
         never analysed."""
         admin = self.admin(query.model)
-        if query.search.strip() or query.filters or query.conditions or query.via:
+        if query.search.strip() or query.filters or query.conditions or query.via or admin.has_hook("list_query"):
             return None
         stmt = self.backend.row_estimate(admin.info.source)
         if stmt is None:
@@ -207,7 +207,7 @@ class Store:
             return
         writes.check_values(self.reading, info, changes)
         await self._run(f"update {info.name}", lambda s: writes.update(s, self.reading, info, pk, changes, original),
-                        write=True, landed=lambda s, _: writes.updated(s, self.reading, info, pk, changes))
+                        write=True, landed=lambda s, written: writes.updated(s, self.reading, info, pk, written))
 
     async def delete_preview(self, name: str, pk: Sequence[Any]) -> DeletePlan:
         """What deleting the record takes with it (link rows, cascades, keys cleared) and what

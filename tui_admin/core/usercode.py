@@ -3,8 +3,9 @@
 A write is a function of a sync `Session` (see `runner`): in a worker thread for a sync engine,
 inside the async session's greenlet (on the event loop's thread) for an async engine. The user's
 function runs right there, so that it is part of the write's transaction. A coroutine function
-is awaited where it runs: through SQLAlchemy's greenlet bridge (`await_only`) inside
-`AsyncSession.run_sync`, with `asyncio.run` in the worker thread, which has no loop of its own.
+is awaited where it runs: stepped inside `AsyncSession.run_sync`'s greenlet, its waits handed to
+the event loop through SQLAlchemy's bridge (`await_only`); with `asyncio.run` in the worker
+thread, which has no loop of its own.
 Either way the coroutine sees the same sync `Session` (`session()`), not an `AsyncSession`.
 """
 
@@ -65,7 +66,7 @@ def call(what: str, fn: Callable[..., Any], *args: Any) -> Any:
     try:
         result = fn(*args)
         if inspect.isawaitable(result):
-            result = await_only(result) if _in_greenlet() else asyncio.run(_awaited(result))
+            result = _stepped(result) if _in_greenlet() else asyncio.run(_awaited(result))
         return result
     except AdminError:
         raise
@@ -78,3 +79,30 @@ def call(what: str, fn: Callable[..., Any], *args: Any) -> Any:
 
 async def _awaited(awaitable: Any) -> Any:
     return await awaitable
+
+
+def _stepped(awaitable: Any) -> Any:
+    """Run a coroutine inside `run_sync`'s greenlet, one step at a time: each step runs here, so
+    that the sync `Session` it uses can reach the async driver (`await_only` works only inside
+    the greenlet), and each future it waits on is awaited by the event loop (`await_only`).
+    Awaiting the whole coroutine with `await_only` would run its steps outside the greenlet,
+    where any statement fails with `MissingGreenlet`."""
+    coro = awaitable.__await__()
+    send: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            waited = coro.throw(error) if error is not None else coro.send(send)
+        except StopIteration as done:
+            return done.value
+        send, error = None, None
+        if waited is not None:  # a future (`await asyncio.sleep(0)` yields None: just go on)
+            try:
+                await_only(_settled(waited))
+            except BaseException as exc:  # cancelled: the coroutine is told, as a task would tell it
+                error = exc
+
+
+async def _settled(future: Any) -> None:
+    """Wait until `future` is done; its result or error is then taken by the coroutine itself."""
+    await asyncio.wait([future])

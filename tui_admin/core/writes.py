@@ -9,7 +9,9 @@ the change was saved. Each write is atomic and checked:
 - an update reads the row under a lock and compares it with what the form opened, as values read
   the same way, by the column's spec (`KindSpec.same`), so that nothing anyone else saved is overwritten;
 - a delete removes exactly what its plan (see `deletion`) showed;
-- a link edit is applied as a diff (delete, guarded update, insert) in one transaction.
+- a link edit is applied as a diff (delete, guarded update, insert) in one transaction;
+- the model's hooks (`ModelAdmin.on_model_change`, …) run inside the write, so that what they
+  write and what they refuse is part of its transaction (see `usercode`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tui_admin.core import usercode
 from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
@@ -74,13 +77,37 @@ def _exists(session: Session, info: ModelInfo, pk: Sequence[Any]) -> bool:
 # -- create ---------------------------------------------------------------------------------------
 
 
+def _hook(session: Session, reading: Reading, info: ModelInfo, name: str, *args: Any) -> None:
+    """Run the model's hook `name` (see `ModelAdmin.on_model_change`) in this write's session, if
+    its admin defines it; an exception rolls the write back and says which hook refused."""
+    admin = reading.registry[info.name]
+    if admin.has_hook(name):
+        with usercode.in_session(session):
+            usercode.call(f"{type(admin).__name__}.{name}", getattr(admin, name), *args)
+
+
+def _hooked(reading: Reading, info: ModelInfo, *names: str) -> bool:
+    admin = reading.registry[info.name]
+    return any(admin.has_hook(n) for n in names)
+
+
+def _columns_only(info: ModelInfo, values: dict[str, Any]) -> dict[str, Any]:
+    """What is written of `values`: its columns (a schema's `password`, say, is for the hooks)."""
+    return {k: v for k, v in values.items() if k in info.columns}
+
+
 def create(session: Session, reading: Reading, info: ModelInfo, values: dict[str, Any]) -> tuple[Any, ...]:
-    """Insert a record from validated values; its primary key."""
+    """Insert a record from validated values; its primary key. `on_model_change` may change the
+    values (in a copy) first; `after_model_change` sees the record as inserted."""
     refuse_read_only(info)
-    check_values(reading, info, values)
-    obj = info.model(**values)
+    values = dict(values)
+    _hook(session, reading, info, "on_model_change", values, info.model(), True)
+    row = _columns_only(info, values)
+    check_values(reading, info, row)
+    obj = info.model(**row)
     session.add(obj)
     guarded(session, info, session.flush)
+    _hook(session, reading, info, "after_model_change", values, obj, True)
     return info.pk_of(obj)
 
 
@@ -106,11 +133,13 @@ def _moved(
 def update(
     session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any], changes: dict[str, Any],
     original: dict[str, Any],
-) -> None:
-    """See `Store.update`."""
+) -> dict[str, Any]:
+    """See `Store.update`. Returns the columns written (`on_model_change` may have changed them)."""
     refuse_read_only(info)
     if not changes:
-        return
+        return {}
+    given = changes
+    changes = _columns_only(info, given)
     check_values(reading, info, changes)
     values = {info.columns[n].column: v for n, v in changes.items()}
     version = info.version_column
@@ -133,10 +162,26 @@ def update(
     if any(n in moved for n in guarded_names):
         session.rollback()
         raise ConflictError(f"{label} was changed by someone else since you opened it: nothing was saved", moved)
+    if _hooked(reading, info, "on_model_change", "after_model_change"):
+        given = dict(given)
+        # After the guard: the hook sees the row as it is, locked, and nobody else's change.
+        _hook(session, reading, info, "on_model_change", given, current, False)
+        hooked = _columns_only(info, given)
+        check_values(reading, info, hooked)
+        values = {info.columns[n].column: v for n, v in hooked.items()}
+        if version is not None:
+            values[info.columns[version].column] = original[version] + 1
+        changes = hooked
+        if not changes:
+            return {}  # the hook took every change back: nothing to write
     stmt = sa.update(info.table).where(key_condition(info, pk), *still).values(values)
     if guarded(session, info, lambda: session.execute(stmt)).rowcount != 1:
         session.rollback()
         raise NotFoundError(f"{label} was deleted meanwhile: nothing was saved")
+    if _hooked(reading, info, "after_model_change"):
+        written, _ = reading.one(session, info, pk)
+        _hook(session, reading, info, "after_model_change", given, written, False)
+    return changes
 
 
 def updated(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any], changes: dict[str, Any]) -> bool:
@@ -164,12 +209,15 @@ def delete(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any
             "reassign or delete those first",
             {},
         )
+    obj = reading.one(session, info, pk)[0] if _hooked(reading, info, "on_model_delete", "after_model_delete") else None
+    _hook(session, reading, info, "on_model_delete", obj)
     for statement in done.link_deletes:
         guarded(session, info, lambda s=statement: session.execute(s))
     result = guarded(session, info, lambda: session.execute(sa.delete(info.table).where(key_condition(info, pk))))
     if result.rowcount != 1:
         session.rollback()
         raise NotFoundError(f"{done.label} was deleted meanwhile")
+    _hook(session, reading, info, "after_model_delete", obj)
     return done
 
 
