@@ -233,6 +233,21 @@ class Store:
             await self._run(f"links {name}.{relation}", lambda s: edit.apply(s, diff), write=True,
                             landed=lambda s, _: edit.applied(s, diff))
 
+    async def run_action(
+        self, name: str, action: str, keys: Sequence[Sequence[Any]] | None = None, query: ListQuery | None = None
+    ) -> Any:
+        """Run the model's action `action` (see `ModelAdmin.actions`) on the rows with primary keys
+        `keys` (the marked rows) or on every row `query` matches (all matching: its search, filters
+        and `list_query` scope), in one transaction; what the action returns. An action that raises
+        writes nothing."""
+        admin = self.admin(name)
+        act = admin.action_named(action)
+        writes.refuse_read_only(admin.info)
+        if (keys is None) == (query is None):
+            raise ValueError("give the rows as keys or as a query, not both nor neither")
+        return await self._run(f"action {name}.{action}",
+                               lambda s: writes.run_action(s, self.reading, admin.info, act, keys, query), write=True)
+
     # -- creating what the models need ----------------------------------------------------------
 
     async def create_missing(self) -> list[str]:

@@ -23,10 +23,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tui_admin.core import usercode
+from tui_admin.core.actions import Action, Selection, keys_condition
 from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
 from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info, format_pk, table_key
+from tui_admin.core.query import ListQuery, scoped, where_clause
 from tui_admin.core.reads import Reading, key_condition
 from tui_admin.core.refusals import explain
 from tui_admin.core.related import link_table
@@ -223,6 +225,31 @@ def delete(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any
 
 def deleted(session: Session, info: ModelInfo, pk: Sequence[Any]) -> bool:
     return not _exists(session, info, pk)
+
+
+# -- user actions ---------------------------------------------------------------------------------
+
+
+def run_action(
+    session: Session, reading: Reading, info: ModelInfo, act: Action,
+    keys: Sequence[Sequence[Any]] | None, query: ListQuery | None,
+) -> Any:
+    """See `Store.run_action`."""
+    refuse_read_only(info)
+    admin = reading.registry[info.name]
+    if keys is not None:
+        where = keys_condition([info.columns[n].column for n in info.primary_key], keys)
+        chosen: tuple[tuple[Any, ...], ...] | None = tuple(tuple(k) for k in keys)
+    else:
+        assert query is not None
+        pks = sa.select(*(info.columns[n].column for n in info.primary_key)).select_from(info.table)
+        narrowed = scoped(admin, pks.where(*where_clause(admin, query, reading.rules, reading.parent(query))))
+        # The list's WHERE alone (its scope included): one set-based statement can use it.
+        where = narrowed.whereclause if narrowed.whereclause is not None else sa.true()
+        chosen = None
+    selection = Selection(info.name, where, chosen, query)
+    with usercode.in_session(session):
+        return usercode.call(f"{type(admin).__name__} action {act.name!r}", act.fn, session, selection)
 
 
 # -- links ----------------------------------------------------------------------------------------
