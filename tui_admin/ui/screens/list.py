@@ -16,13 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.format import display, lookup, visible
+from tui_admin.core.introspect import format_pk
 from tui_admin.core.query import ListQuery, SortKey, Stored
 from tui_admin.core.results import Page
+from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
-from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
+from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail, RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
+from tui_admin.ui.widgets.cell_editor import CellEditor
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
@@ -43,7 +47,14 @@ class ListScreen(AdminScreen):
         Binding("f", "filter", "Filter", id="list.filter"),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", id="list.back"),
+        # -- in-place edit (column_editable_list): see "in-place edit" below
+        Binding("f2,i", "edit_cell", "Edit cell", id="list.edit_cell"),
     ]
+    DEFAULT_CSS = """
+    ListScreen { layers: default cell-edit; }
+    """
+    #: The cell being edited in place: (the row's key, the field, the row's values as listed).
+    _editing: tuple[tuple[Any, ...], str, dict[str, Any]] | None = None
 
     def __init__(self, model: str, query: ListQuery | None = None, first_page: Page | None = None) -> None:
         """Given its `first_page` as loaded (see `present`), the list is drawn once, with its rows."""
@@ -69,6 +80,7 @@ class ListScreen(AdminScreen):
         for name in self.columns:
             table.add_column(self.admin.label_for(name), key=name)
         yield table
+        yield CellEditor(id="cell-editor")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -135,6 +147,7 @@ class ListScreen(AdminScreen):
             "new": writable and self.admin.can_create,
             "edit": writable and self.admin.can_edit,
             "delete": writable and self.admin.can_delete,
+            "edit_cell": writable and bool(self.admin.editable_in_list),
         }
         return rules.get(action, True)
 
@@ -380,3 +393,76 @@ class ListScreen(AdminScreen):
             self.notify("Stopped: the list shows what it showed before")
             return
         self.app.pop_screen()
+
+    # -- in-place edit (`column_editable_list`) ------------------------------------------------
+    # `F2`/`i` opens a one-line editor over the cell's row; `enter` validates the text through the
+    # Update schema (as the form does) and saves it with `Store.update` guarded by the row's values
+    # as listed, so a change someone made meanwhile is never overwritten; `escape` cancels. An
+    # error shows in the row, beside the value as typed.
+
+    def action_edit_cell(self) -> None:
+        obj = self._current()
+        table = self.query_one(RecordTable)
+        if obj is None or not self.columns:
+            return
+        field = self.columns[table.cursor_column]
+        if field not in self.admin.editable_in_list:
+            editable = ", ".join(self.admin.editable_in_list)
+            self.notify(f"{self.admin.label_for(field)} cannot be edited in the list (editable: {editable})",
+                        severity="warning")
+            return
+        col = self.admin.info.columns[field]
+        self._editing = (self.admin.info.pk_of(obj), field,
+                         {n: getattr(obj, n) for n in self.admin.info.columns})
+        value = to_form_value(col, getattr(obj, field))
+        text = "" if value is None else str(value)
+        x, y, width = table.cursor_cell_region()
+        self.query_one(CellEditor).open(text, x, y, width)
+
+    @on(CellEditor.Cancel)
+    def _cell_cancel(self, event: CellEditor.Cancel) -> None:
+        event.stop()
+        self._close_cell_editor()
+
+    def _close_cell_editor(self) -> None:
+        self._editing = None
+        self.query_one(CellEditor).close()
+        self.query_one(RecordTable).focus()
+
+    @on(CellEditor.Save)
+    def _cell_save(self, event: CellEditor.Save) -> None:
+        event.stop()
+        editing = self._editing
+        if editing is None:
+            return
+        pk, field, original = editing
+        editor = self.query_one(CellEditor)
+        try:
+            values = parse_form(self.admin, find_schemas(self.admin), Mode.UPDATE, {field: event.text}, original)
+        except ValidationFailed as failed:
+            editor.show_error(failed.errors.get(field) or "; ".join(failed.errors.values()))
+            return
+        if not values:
+            self._close_cell_editor()  # unchanged: nothing to write
+            return
+        self._save_cell(pk, values, original)
+
+    @work(exclusive=True, group="cell", exit_on_error=False)
+    async def _save_cell(self, pk: tuple[Any, ...], values: dict[str, Any], original: dict[str, Any]) -> None:
+        editor = self.query_one(CellEditor)
+        editor.show_error("saving…")
+        try:
+            await self.store.update(self.model, pk, values, original)
+        except ConflictError as exc:
+            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
+            editor.show_error(f"{exc} ({changed}); escape, then r to reload")
+            return
+        except WriteError as exc:
+            editor.show_error("; ".join(exc.field_errors.values()) or str(exc))
+            return
+        except Exception as exc:  # connection lost, read-only, …: the value stays as typed
+            editor.show_error(f"{type(exc).__name__}: {exc}")
+            return
+        self._close_cell_editor()
+        self.notify(f"Saved {self.model} #{format_pk(pk)}")
+        self.post_message(RecordsChanged({self.model}))  # this list (and any showing it) reads it again
