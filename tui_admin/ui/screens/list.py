@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from functools import partial
 from typing import Any, Literal
 
 from textual import on, work
@@ -24,7 +25,7 @@ from tui_admin.core.results import Page
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail, RecordsChanged
-from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.cell_editor import CellEditor
 from tui_admin.ui.widgets.key_bar import KeyBar
@@ -49,6 +50,8 @@ class ListScreen(AdminScreen):
         Binding("escape", "back", "Back", id="list.back"),
         # -- in-place edit (column_editable_list): see "in-place edit" below
         Binding("f2,i", "edit_cell", "Edit cell", id="list.edit_cell"),
+        # -- user actions (ModelAdmin.actions): see "user actions" below
+        Binding("a", "actions", "Actions", id="list.actions"),
     ]
     DEFAULT_CSS = """
     ListScreen { layers: default cell-edit; }
@@ -148,6 +151,7 @@ class ListScreen(AdminScreen):
             "edit": writable and self.admin.can_edit,
             "delete": writable and self.admin.can_delete,
             "edit_cell": writable and bool(self.admin.editable_in_list),
+            "actions": writable and bool(self.admin.actions),
         }
         return rules.get(action, True)
 
@@ -466,3 +470,52 @@ class ListScreen(AdminScreen):
         self._close_cell_editor()
         self.notify(f"Saved {self.model} #{format_pk(pk)}")
         self.post_message(RecordsChanged({self.model}))  # this list (and any showing it) reads it again
+
+    # -- user actions (`ModelAdmin.actions`) ----------------------------------------------------
+    # `a`: the model's actions on the row under the cursor (one action runs at once, several are
+    # offered in a command list), asked first when the action says so, run by `Store.run_action`
+    # in one transaction. Marked rows / all matching are for the marks' own keys to hand over
+    # (`_action_keys`).
+
+    def _action_keys(self) -> list[tuple[Any, ...]]:
+        """The rows an action acts on: the row under the cursor."""
+        pk = self._current_pk()
+        return [] if pk is None else [pk]
+
+    def action_actions(self) -> None:
+        keys = self._action_keys()
+        if not keys or not self.admin.actions:
+            return
+        actions = self.admin.actions
+        if len(actions) == 1:
+            self._confirm_action(actions[0].name, keys)
+            return
+        where = f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
+        self.app.search_commands(
+            [(act.title, partial(self._confirm_action, act.name, keys), act.confirm) for act in actions],
+            placeholder=f"Run an action on {where}…",
+        )
+
+    def _confirm_action(self, name: str, keys: list[tuple[Any, ...]]) -> None:
+        act = self.admin.action_named(name)
+        if act.confirm is None:
+            self._run_action(name, keys)
+            return
+        rows = f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._run_action(name, keys)
+
+        self.admin_app.ask(f"{act.confirm}\n({rows})", answer, yes=act.title)
+
+    @work(group="action", exit_on_error=False)
+    async def _run_action(self, name: str, keys: list[tuple[Any, ...]]) -> None:
+        title = self.admin.action_named(name).title
+        try:
+            result = await self.store.run_action(self.model, name, keys=keys)
+        except Exception as exc:  # the action's own error, or the database's: nothing was written
+            self.notify(f"{title}: {describe(exc)}", severity="error")
+            return
+        self.notify(f"{title}: {result}" if result is not None else f"{title}: done")
+        self.post_message(RecordsChanged({self.model}))
