@@ -22,7 +22,7 @@ from tui_admin.core.format import display, lookup, visible
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.query import ListQuery, SortKey, Stored
 from tui_admin.core.results import Page
-from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
+from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, form_columns, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail, RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen, describe
@@ -103,6 +103,8 @@ class ListScreen(AdminScreen):
             self.first_page = first_page
             return
         self.workers.cancel_node(self)  # what the last visit still had running
+        self._editing = None  # an in-place edit left open is dropped
+        self.query_one(CellEditor).close()
         self.window = ListWindow(WINDOW)
         self.total = self.estimated = None
         box = self.query_one("#search", SearchBox)
@@ -414,6 +416,10 @@ class ListScreen(AdminScreen):
             editable = ", ".join(self.admin.editable_in_list)
             self.notify(f"{self.admin.label_for(field)} cannot be edited in the list (editable: {editable})",
                         severity="warning")
+            return
+        if field not in {c.name for c in form_columns(self.admin, find_schemas(self.admin), Mode.UPDATE)}:
+            self.notify(f"{self.admin.label_for(field)} is not in {self.model}'s Update schema: it cannot be "
+                        "edited", severity="warning")
             return
         col = self.admin.info.columns[field]
         self._editing = (self.admin.info.pk_of(obj), field,
