@@ -21,17 +21,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
-from tui_admin.core.errors import AdminError, WriteError, first_line
+from tui_admin.core.errors import AdminError, UserCodeError, first_line
 
 _session: ContextVar[Session | None] = ContextVar("tui_admin_write_session", default=None)
-
-
-class UserCodeError(WriteError):
-    """A hook or an action raised: the write is rolled back and the message shown. A
-    `ValueError` raised as `ValueError({"field": "message"})` becomes that field's error."""
-
-    def __init__(self, message: str, field_errors: dict[str, str] | None = None) -> None:
-        super().__init__(message, field_errors or {})
 
 
 def session() -> Session:
