@@ -113,6 +113,10 @@ def _query(registry: Any, args: argparse.Namespace) -> Any:
     if args.model not in names:
         raise _Usage(f"no model {args.model!r} (models: {', '.join(names)})")
     admin = registry[args.model]
+    if args.fmt not in admin.export_formats:
+        allowed = ", ".join(admin.export_formats)
+        raise _Usage(f"{args.model} cannot be exported to {args.fmt}" + (
+            f" (export_types: {allowed})" if allowed else " (can_export is off)"))
     query = ListQuery(args.model, search=args.search)
     if args.sort:
         field = args.sort.removeprefix("-")

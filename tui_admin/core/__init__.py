@@ -51,8 +51,13 @@ _EXPORTS = {
     "LockTimeoutError": "errors",
     "BadValueError": "errors",
     "EngineError": "errors",
+    "UserCodeError": "errors",
+    "Action": "actions",
+    "Selection": "actions",
+    "action": "actions",
 }
 __all__ = [
+    "Action",
     "AdminError",
     "BadValueError",
     "ConfigError",
@@ -72,19 +77,23 @@ __all__ = [
     "Record",
     "Registry",
     "RelatedPage",
+    "Selection",
     "SortKey",
     "Store",
     "StoreError",
     "Stored",
     "Unreadable",
+    "UserCodeError",
     "ValidationFailed",
     "Via",
     "WriteError",
+    "action",
     "find_schemas",
     "parse_form",
 ]
 
 if TYPE_CHECKING:
+    from tui_admin.core.actions import Action, Selection, action
     from tui_admin.core.deletion import DeletePlan
     from tui_admin.core.errors import (
         AdminError,
@@ -96,6 +105,7 @@ if TYPE_CHECKING:
         NotFoundError,
         ReadOnlyError,
         StoreError,
+        UserCodeError,
         WriteError,
     )
     from tui_admin.core.query import ListQuery, SortKey, Stored

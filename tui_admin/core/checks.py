@@ -17,8 +17,18 @@ if TYPE_CHECKING:
 #: The options whose values name fields of the model (a `dict` option by its keys).
 FIELD_OPTIONS = (
     "column_list", "column_searchable_list", "column_sortable_list", "form_columns", "column_filters",
-    "column_kinds",
+    "column_kinds", "column_labels", "column_formatters", "column_editable_list", "form_excluded_columns",
+    "form_readonly_columns", "column_details_list",
 )
+
+#: The hooks a `ModelAdmin` may define (sqladmin's names).
+HOOKS = ("on_model_change", "after_model_change", "on_model_delete", "after_model_delete", "list_query")
+
+#: The formats an export writes (`export_types`).
+EXPORT_FORMATS = ("csv", "json", "jsonl")
+
+#: Field options that may also name relationships.
+_RELATION_OPTIONS = ("column_list", "column_details_list")
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,14 @@ def check_admin(admin: ModelAdmin) -> list[Problem]:
     from tui_admin.core.registry import ModelAdmin
 
     options = sorted(name for name in vars(ModelAdmin) if not name.startswith("_"))
+    hooks = list(HOOKS)
     for name, value in vars(cls).items():  # a misspelt option would be silently ignored
-        if name.startswith("_") or name in options or name == "model" or callable(value):
+        if callable(value) and not name.startswith("_") and name not in options:
+            close = difflib.get_close_matches(name, hooks, n=1, cutoff=0.8)
+            if close:  # a misspelt hook would never run
+                problems.append(Problem("A012", f"{owner}.{name}", "not a hook", close[0]))
+            continue
+        if name.startswith("_") or name in options or name == "model":
             continue
         if isinstance(value, property | classmethod | staticmethod):
             continue
@@ -60,7 +76,7 @@ def check_admin(admin: ModelAdmin) -> list[Problem]:
             problems.append(Problem("A006", f"{owner}.{name}", "unknown option", suggestion))
     for option in FIELD_OPTIONS:
         given = getattr(admin, option, None) or ()
-        allowed = fields + sorted(info.relationships) if option == "column_list" else fields
+        allowed = fields + sorted(info.relationships) if option in _RELATION_OPTIONS else fields
         for name in given:
             if name not in allowed:
                 problems.append(Problem("A001", f"{owner}.{option}", f"unknown field {name!r}", _close(name, allowed)))
@@ -77,7 +93,60 @@ def check_admin(admin: ModelAdmin) -> list[Problem]:
         if name in info.columns and not info.columns[name].spec.operators:
             problems.append(Problem("A005", f"{owner}.column_filters",
                                     f"{name!r} cannot be filtered (a {info.columns[name].spec.name})"))
+    problems += _option_problems(admin, owner, fields)
     if isinstance(admin.label, str) and admin.label not in info.columns:
         suggestion = _close(admin.label, fields)
         problems.append(Problem("A002", f"{owner}.label", f"unknown field {admin.label!r}", suggestion))
+    return problems
+
+
+def _option_problems(admin: ModelAdmin, owner: str, fields: list[str]) -> list[Problem]:
+    """The options of the list, detail, form, export and actions (A007–A011)."""
+    from tui_admin.core.actions import Action
+
+    info = admin.info
+    problems: list[Problem] = []
+    try:
+        sorts = admin.default_sort
+    except (TypeError, IndexError):
+        sorts = []
+        problems.append(Problem("A007", f"{owner}.column_default_sort",
+                                "expected a field, (field, descending), or a list of those"))
+    for name, _ in sorts:
+        if name not in info.columns:
+            problems.append(Problem("A007", f"{owner}.column_default_sort", f"unknown field {name!r}",
+                                    _close(name, fields)))
+        elif name not in admin.sortable:
+            problems.append(Problem("A007", f"{owner}.column_default_sort", f"{name!r} cannot be sorted",
+                                    _close(name, admin.sortable)))
+    for name in admin.column_editable_list:
+        col = info.columns.get(name)
+        if col is None:
+            continue  # A001
+        why = ("a key column (changing a key is a delete and an insert)" if col.primary_key
+               else "the version column (the Store keeps it)" if name == info.version_column
+               else "computed by the database" if col.generated
+               else "read-only once created (form_readonly_columns)" if name in admin.form_readonly_columns
+               else f"not editable (a {col.spec.name})" if not col.spec.editable else None)
+        if why is not None:
+            problems.append(Problem("A008", f"{owner}.column_editable_list",
+                                    f"{name!r} cannot be edited in place: {why}"))
+    for name, formatter in admin.column_formatters.items():
+        if not callable(formatter):
+            problems.append(Problem("A009", f"{owner}.column_formatters",
+                                    f"{name!r}: expected a function of (record, field name), "
+                                    f"got {type(formatter).__name__}"))
+    for fmt in admin.export_types:
+        if fmt not in EXPORT_FORMATS:
+            problems.append(Problem("A010", f"{owner}.export_types", f"unknown format {fmt!r}",
+                                    _close(str(fmt), list(EXPORT_FORMATS))))
+    seen: set[str] = set()
+    for act in admin.actions:
+        if not isinstance(act, Action):
+            problems.append(Problem("A011", f"{owner}.actions",
+                                    f"{act!r} is not an action: decorate it with @action(...)"))
+        elif act.name in seen:
+            problems.append(Problem("A011", f"{owner}.actions", f"two actions are named {act.name!r}"))
+        else:
+            seen.add(act.name)
     return problems

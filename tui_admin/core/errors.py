@@ -56,6 +56,15 @@ class WriteError(StoreError):
         self.field_errors = field_errors
 
 
+class UserCodeError(WriteError):
+    """A hook or an action (the user's code, see `usercode`) raised: the write is rolled back and
+    the message shown. A `ValueError` raised as `ValueError({"field": "message"})` becomes that
+    field's error."""
+
+    def __init__(self, message: str, field_errors: dict[str, str] | None = None) -> None:
+        super().__init__(message, field_errors or {})
+
+
 class LockTimeoutError(WriteError):
     """Another transaction held a lock for longer than the lock timeout: the statement gave up,
     its transaction was rolled back, and nothing was written. `table` is the table the statement

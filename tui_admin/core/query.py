@@ -146,7 +146,9 @@ def order_columns(admin: ModelAdmin, query: ListQuery) -> list[OrderColumn]:
     index scan in either direction serves the whole ORDER BY)."""
     info = admin.info
     result: list[OrderColumn] = []
-    for key in query.sort:
+    # No sort asked: the model's `column_default_sort` (then the key, as always).
+    keys = query.sort or tuple(SortKey(name, desc) for name, desc in admin.default_sort)
+    for key in keys:
         if key.field not in admin.sortable:
             raise ConfigError(f"{info.name} cannot be sorted by {key.field!r}")
         col = info.columns[key.field]
@@ -284,7 +286,8 @@ def page_select(
     cols = order_columns(admin, query)
     reverse = before is not None or from_end
     selected = columns if columns is not None else raw_columns(admin.info)
-    stmt = sa.select(*selected).select_from(admin.info.table).where(*where_clause(admin, query, rules, parent))
+    stmt = scoped(admin, sa.select(*selected).select_from(admin.info.table).where(
+        *where_clause(admin, query, rules, parent)))
     if after is not None or start is not None:
         cursor = after if after is not None else start
         stmt = stmt.where(keyset_condition(cols, cursor, rules, inclusive=start is not None))  # type: ignore[arg-type]
@@ -298,9 +301,24 @@ def count_select(
     admin: ModelAdmin, query: ListQuery, dialect: Dialect | Backend, parent: ModelInfo | None = None
 ) -> sa.Select[Any]:
     """A plain `count(*)` with the list's WHERE and nothing else: no ORDER BY, no subquery."""
-    return sa.select(sa.func.count()).select_from(admin.info.table).where(
+    return scoped(admin, sa.select(sa.func.count()).select_from(admin.info.table).where(
         *where_clause(admin, query, dialect, parent)
-    )
+    ))
+
+
+def scoped(admin: ModelAdmin, stmt: sa.Select[Any]) -> sa.Select[Any]:
+    """The statement narrowed by the model's `list_query` (what its list may show at all)."""
+    if not admin.has_hook("list_query"):
+        return stmt
+    narrowed = admin.list_query(stmt)
+    if not isinstance(narrowed, sa.Select):
+        raise ConfigError(f"{type(admin).__name__}.list_query must return the select it was given, narrowed "
+                          f"(got {type(narrowed).__name__})")
+    # `Hero.age >= 30` carries the ORM's marks, which would make the whole statement an ORM one
+    # (its result no longer the raw cursor the readers read: see `reading`). The columns compile
+    # the same without them; the statement is run as the Core statement it was.
+    narrowed._propagate_attrs = stmt._propagate_attrs
+    return narrowed
 
 
 def cursor_of(admin: ModelAdmin, query: ListQuery, stored: dict[str, Any]) -> tuple[Any, ...]:

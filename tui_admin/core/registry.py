@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from tui_admin.core.actions import Action
 from tui_admin.core.checks import Problem, check_admin
 from tui_admin.core.errors import ConfigError, first_line
 from tui_admin.core.introspect import SOURCE_ATTR, ModelInfo, introspect
@@ -52,6 +53,30 @@ class ModelAdmin:
     #: column is parsed, shown, edited, compared, sorted and filtered (see `kinds`), e.g.
     #: `{"isbn": Isbn}` with `class Isbn(kinds.Text)`.
     column_kinds: ClassVar[dict[str, type[KindSpec]]] = {}
+    #: What a field is called on screen (list headers, detail, form), by field name: `{"team_id": "Team"}`.
+    column_labels: ClassVar[dict[str, str]] = {}
+    #: How a field is shown in the list and on the detail screen, by field name: a function of the
+    #: record and the field's name returning the text (sqladmin's signature), e.g.
+    #: `{"name": lambda m, a: m.name.upper()}`. Display only: sort, search and filters see the value.
+    column_formatters: ClassVar[dict[str, Callable[[Any, str], Any]]] = {}
+    #: The order a list opens in (instead of the primary key): a field, `(field, descending)`,
+    #: or a list of those. The primary key still follows, so the order stays total.
+    column_default_sort: ClassVar[str | tuple[str, bool] | list[str | tuple[str, bool]] | None] = None
+    #: The fields (and relations) the detail screen shows, in order (default: every column).
+    column_details_list: ClassVar[list[str] | None] = None
+    #: Fields no form shows nor writes (e.g. `hashed_password`, set by `on_model_change`).
+    form_excluded_columns: ClassVar[list[str]] = []
+    #: Fields set when a record is created but never changed by an edit: the edit form and its
+    #: derived Update schema leave them out, and they cannot be edited in the list (A008).
+    form_readonly_columns: ClassVar[list[str]] = []
+    #: Whether the list can be exported (the app's export and `sqladmin-tui export`), and to what.
+    can_export: ClassVar[bool] = True
+    export_types: ClassVar[list[str]] = ["csv", "json", "jsonl"]
+    #: Fields editable in place in the list (`F2` or `i` on a cell), validated through the Update
+    #: schema and guarded against lost updates like the form.
+    column_editable_list: ClassVar[list[str]] = []
+    #: User bulk actions on the marked rows or all matching ones (see `actions.action`).
+    actions: ClassVar[list[Action]] = []
 
     def __init_subclass__(cls, model: type | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -97,6 +122,79 @@ class ModelAdmin:
             if (c := self.info.columns[n]).foreign_key is not None or str(c.kind) in wanted
             or (str(c.kind) in numbers and c.indexed and not c.primary_key)
         ]
+
+    def label_for(self, name: str) -> str:
+        """What field `name` is called on screen (`column_labels`, else its name)."""
+        return self.column_labels.get(name, name)
+
+    def formatted(self, obj: Any, name: str) -> str | None:
+        """The field as `column_formatters` shows it, or None when it has no formatter (shown by
+        its kind). A formatter that fails shows its error in the cell, never stops the screen."""
+        formatter = self.column_formatters.get(name)
+        if formatter is None:
+            return None
+        try:
+            return str(formatter(obj, name))
+        except Exception as exc:  # the user's code: one cell spoiled, not the list
+            return f"<{name}: {type(exc).__name__}: {first_line(exc)}>"
+
+    @property
+    def default_sort(self) -> list[tuple[str, bool]]:
+        """`column_default_sort` as (field, descending) pairs."""
+        given = self.column_default_sort
+        if given is None:
+            return []
+        items = given if isinstance(given, list) else [given]
+        return [(item, False) if isinstance(item, str) else (item[0], bool(item[1])) for item in items]
+
+    @property
+    def details_columns(self) -> list[str]:
+        """The fields the detail screen shows (`column_details_list`, else every shown column)."""
+        return list(self.column_details_list or self.shown_columns)
+
+    @property
+    def export_formats(self) -> list[str]:
+        """The formats the list may be exported to: none when `can_export` is off."""
+        return list(self.export_types) if self.can_export else []
+
+    @property
+    def editable_in_list(self) -> list[str]:
+        """The columns `F2` edits in place: `column_editable_list`, when records can be edited."""
+        return list(self.column_editable_list) if self.can_edit and self.writable else []
+
+    def action_named(self, name: str) -> Action:
+        for act in self.actions:
+            if act.name == name:
+                return act
+        raise ConfigError(f"{self.info.name} has no action {name!r} "
+                          f"(actions: {', '.join(a.name for a in self.actions) or 'none'})")
+
+    # -- hooks (sqladmin's names), run inside the write's transaction; sync or async -----------
+
+    def on_model_change(self, values: dict[str, Any], model: Any, is_created: bool) -> Any:
+        """Before a create or an update is written: `values` (validated, and any non-column field
+        of the schema, such as a `password`) may be changed in place; what is then in it is
+        written. `model`: the record as it is (locked), or an empty instance on create. Raising
+        stops the write (nothing saved; the message is shown)."""
+
+    def after_model_change(self, values: dict[str, Any], model: Any, is_created: bool) -> Any:
+        """After the create or update is written, before the COMMIT: `model` is the record as
+        written. Raising rolls the write back."""
+
+    def on_model_delete(self, model: Any) -> Any:
+        """Before a record is deleted (`model`: the record); raising stops the delete."""
+
+    def after_model_delete(self, model: Any) -> Any:
+        """After the delete, before the COMMIT; raising rolls it back."""
+
+    def list_query(self, stmt: Any) -> Any:
+        """The list's SELECT, to narrow what the list shows (and counts, and exports), e.g.
+        `return stmt.where(Hero.age >= 18)`. Paging, search, sort and filters apply on top."""
+        return stmt
+
+    def has_hook(self, name: str) -> bool:
+        """Whether the subclass overrides the hook (a hook left alone costs nothing)."""
+        return getattr(type(self), name) is not getattr(ModelAdmin, name)
 
     @property
     def writable(self) -> bool:

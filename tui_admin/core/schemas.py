@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Optional
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
@@ -22,7 +23,7 @@ from pydantic.fields import FieldInfo
 from tui_admin.core.errors import AdminError
 from tui_admin.core.format import escape_json_text as escape_json_text  # where it was; the UI uses it
 from tui_admin.core.format import json_form_text as json_form_text
-from tui_admin.core.introspect import ColumnInfo, ModelInfo
+from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info
 from tui_admin.core.reading import Unreadable
 from tui_admin.core.registry import ModelAdmin
 
@@ -104,7 +105,9 @@ def editable_columns(admin: ModelAdmin, mode: Mode) -> list[ColumnInfo]:
     version column (the Store keeps it), never a column the database computes (`GENERATED ALWAYS`:
     it refuses any value for it)."""
     info = admin.info
-    names = [n for n in admin.form_columns or info.columns if n != info.version_column]
+    # `form_excluded_columns` never; `form_readonly_columns` on create only.
+    left_out = {*admin.form_excluded_columns, *(admin.form_readonly_columns if mode is Mode.UPDATE else ())}
+    names = [n for n in admin.form_columns or info.columns if n != info.version_column and n not in left_out]
     cols = [c for c in (info.columns[n] for n in names) if not c.generated]
     if mode is Mode.CREATE:
         return [c for c in cols if not c.autoincrement and c.spec.editable]
@@ -140,7 +143,11 @@ def _completed(admin: ModelAdmin, schema: type[BaseModel]) -> tuple[type[BaseMod
     info = admin.info
     added = tuple(c.name for c in editable_columns(admin, Mode.CREATE)
                   if c.required and c.name not in schema.model_fields)
-    ignored = tuple(n for n, f in schema.model_fields.items() if f.is_required() and n not in info.columns)
+    # A field that is no column (a `password`) is for `on_model_change` to use, when there is one;
+    # without it nothing could write it, so it is not asked for.
+    uses_inputs = admin.has_hook("on_model_change")
+    ignored = tuple(n for n, f in schema.model_fields.items()
+                    if f.is_required() and n not in info.columns and not uses_inputs)
     if not added and not ignored:
         return schema, (), ()
     fields: dict[str, Any] = {n: (Optional[schema.model_fields[n].annotation], None) for n in ignored}  # noqa: UP045
@@ -169,9 +176,28 @@ def find_schemas(admin: ModelAdmin) -> Schemas:
 
 
 def form_columns(admin: ModelAdmin, schemas: Schemas, mode: Mode) -> list[ColumnInfo]:
-    """Editable columns that the mode's schema accepts (a user's `HeroUpdate` may leave some out)."""
+    """Editable columns that the mode's schema accepts (a user's `HeroUpdate` may leave some out),
+    then the fields of the user's schema that are no column (see `input_fields`)."""
     schema = schemas.create if mode is Mode.CREATE else schemas.update
-    return [c for c in editable_columns(admin, mode) if c.name in schema.model_fields]
+    return [c for c in editable_columns(admin, mode) if c.name in schema.model_fields] + input_fields(
+        admin, schemas, mode)
+
+
+def input_fields(admin: ModelAdmin, schemas: Schemas, mode: Mode) -> list[ColumnInfo]:
+    """The fields of the user's schema that are no column (an API's `password`), as text fields,
+    when the model has an `on_model_change` hook to turn them into columns (`hashed_password`):
+    validated by the schema like the others, handed to the hook, never written themselves."""
+    users = schemas.create_is_users if mode is Mode.CREATE else schemas.update_is_users
+    if not users or not admin.has_hook("on_model_change"):
+        return []
+    schema = schemas.create if mode is Mode.CREATE else schemas.update
+    fields = {n: f for n, f in schema.model_fields.items()
+              if n not in admin.info.columns and n not in admin.form_excluded_columns}
+    if not fields:
+        return []
+    table = sa.Table("_form_input", sa.MetaData(),
+                     *(sa.Column(n, sa.String, nullable=not f.is_required()) for n, f in fields.items()))
+    return [column_info(n, table.c[n]) for n in fields]
 
 
 def to_form_value(col: ColumnInfo, value: Any) -> Any:

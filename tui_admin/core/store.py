@@ -105,7 +105,7 @@ class Store:
         instant however large the table; None where the backend has none, or when the table was
         never analysed."""
         admin = self.admin(query.model)
-        if query.search.strip() or query.filters or query.conditions or query.via:
+        if query.search.strip() or query.filters or query.conditions or query.via or admin.has_hook("list_query"):
             return None
         stmt = self.backend.row_estimate(admin.info.source)
         if stmt is None:
@@ -203,7 +203,7 @@ class Store:
             return
         writes.check_values(self.reading, info, changes)
         await self._run(f"update {info.name}", lambda s: writes.update(s, self.reading, info, pk, changes, original),
-                        write=True, landed=lambda s, _: writes.updated(s, self.reading, info, pk, changes))
+                        write=True, landed=lambda s, written: writes.updated(s, self.reading, info, pk, written))
 
     async def delete_preview(self, name: str, pk: Sequence[Any]) -> DeletePlan:
         """What deleting the record takes with it (link rows, cascades, keys cleared) and what
@@ -244,6 +244,21 @@ class Store:
         if diff:
             await self._run(f"links {name}.{relation}", lambda s: edit.apply(s, diff), write=True,
                             landed=lambda s, _: edit.applied(s, diff))
+
+    async def run_action(
+        self, name: str, action: str, keys: Sequence[Sequence[Any]] | None = None, query: ListQuery | None = None
+    ) -> Any:
+        """Run the model's action `action` (see `ModelAdmin.actions`) on the rows with primary keys
+        `keys` (the marked rows) or on every row `query` matches (all matching: its search, filters
+        and `list_query` scope), in one transaction; what the action returns. An action that raises
+        writes nothing."""
+        admin = self.admin(name)
+        act = admin.action_named(action)
+        writes.refuse_read_only(admin.info)
+        if (keys is None) == (query is None):
+            raise ValueError("give the rows as keys or as a query, not both nor neither")
+        return await self._run(f"action {name}.{action}",
+                               lambda s: writes.run_action(s, self.reading, admin.info, act, keys, query), write=True)
 
     # -- creating what the models need ----------------------------------------------------------
 

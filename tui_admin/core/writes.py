@@ -9,7 +9,9 @@ the change was saved. Each write is atomic and checked:
 - an update reads the row under a lock and compares it with what the form opened, as values read
   the same way, by the column's spec (`KindSpec.same`), so that nothing anyone else saved is overwritten;
 - a delete removes exactly what its plan (see `deletion`) showed;
-- a link edit is applied as a diff (delete, guarded update, insert) in one transaction.
+- a link edit is applied as a diff (delete, guarded update, insert) in one transaction;
+- the model's hooks (`ModelAdmin.on_model_change`, …) run inside the write, so that what they
+  write and what they refuse is part of its transaction (see `usercode`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tui_admin.core import usercode
+from tui_admin.core.actions import Action, Selection, keys_condition
 from tui_admin.core.deletion import DeletePlan, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
 from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info, format_pk, table_key
-from tui_admin.core.query import ListQuery, where_clause
+from tui_admin.core.query import ListQuery, scoped, where_clause
 from tui_admin.core.reads import Reading, key_condition
 from tui_admin.core.refusals import explain
 from tui_admin.core.related import link_table
@@ -75,13 +79,37 @@ def _exists(session: Session, info: ModelInfo, pk: Sequence[Any]) -> bool:
 # -- create ---------------------------------------------------------------------------------------
 
 
+def _hook(session: Session, reading: Reading, info: ModelInfo, name: str, *args: Any) -> None:
+    """Run the model's hook `name` (see `ModelAdmin.on_model_change`) in this write's session, if
+    its admin defines it; an exception rolls the write back and says which hook refused."""
+    admin = reading.registry[info.name]
+    if admin.has_hook(name):
+        with usercode.in_session(session):
+            usercode.call(f"{type(admin).__name__}.{name}", getattr(admin, name), *args)
+
+
+def _hooked(reading: Reading, info: ModelInfo, *names: str) -> bool:
+    admin = reading.registry[info.name]
+    return any(admin.has_hook(n) for n in names)
+
+
+def _columns_only(info: ModelInfo, values: dict[str, Any]) -> dict[str, Any]:
+    """What is written of `values`: its columns (a schema's `password`, say, is for the hooks)."""
+    return {k: v for k, v in values.items() if k in info.columns}
+
+
 def create(session: Session, reading: Reading, info: ModelInfo, values: dict[str, Any]) -> tuple[Any, ...]:
-    """Insert a record from validated values; its primary key."""
+    """Insert a record from validated values; its primary key. `on_model_change` may change the
+    values (in a copy) first; `after_model_change` sees the record as inserted."""
     refuse_read_only(info)
-    check_values(reading, info, values)
-    obj = info.model(**values)
+    values = dict(values)
+    _hook(session, reading, info, "on_model_change", values, info.model(), True)
+    row = _columns_only(info, values)
+    check_values(reading, info, row)
+    obj = info.model(**row)
     session.add(obj)
     guarded(session, info, session.flush)
+    _hook(session, reading, info, "after_model_change", values, obj, True)
     return info.pk_of(obj)
 
 
@@ -107,11 +135,13 @@ def _moved(
 def update(
     session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any], changes: dict[str, Any],
     original: dict[str, Any],
-) -> None:
-    """See `Store.update`."""
+) -> dict[str, Any]:
+    """See `Store.update`. Returns the columns written (`on_model_change` may have changed them)."""
     refuse_read_only(info)
     if not changes:
-        return
+        return {}
+    given = changes
+    changes = _columns_only(info, given)
     check_values(reading, info, changes)
     values = {info.columns[n].column: v for n, v in changes.items()}
     version = info.version_column
@@ -134,10 +164,26 @@ def update(
     if any(n in moved for n in guarded_names):
         session.rollback()
         raise ConflictError(f"{label} was changed by someone else since you opened it: nothing was saved", moved)
+    if _hooked(reading, info, "on_model_change", "after_model_change"):
+        given = dict(given)
+        # After the guard: the hook sees the row as it is, locked, and nobody else's change.
+        _hook(session, reading, info, "on_model_change", given, current, False)
+        hooked = _columns_only(info, given)
+        check_values(reading, info, hooked)
+        values = {info.columns[n].column: v for n, v in hooked.items()}
+        if version is not None:
+            values[info.columns[version].column] = original[version] + 1
+        changes = hooked
+        if not changes:
+            return {}  # the hook took every change back: nothing to write
     stmt = sa.update(info.table).where(key_condition(info, pk), *still).values(values)
     if guarded(session, info, lambda: session.execute(stmt)).rowcount != 1:
         session.rollback()
         raise NotFoundError(f"{label} was deleted meanwhile: nothing was saved")
+    if _hooked(reading, info, "after_model_change"):
+        written, _ = reading.one(session, info, pk)
+        _hook(session, reading, info, "after_model_change", given, written, False)
+    return changes
 
 
 def updated(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any], changes: dict[str, Any]) -> bool:
@@ -165,12 +211,15 @@ def delete(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any
             "reassign or delete those first",
             {},
         )
+    obj = reading.one(session, info, pk)[0] if _hooked(reading, info, "on_model_delete", "after_model_delete") else None
+    _hook(session, reading, info, "on_model_delete", obj)
     for statement in done.link_deletes:
         guarded(session, info, lambda s=statement: session.execute(s))
     result = guarded(session, info, lambda: session.execute(sa.delete(info.table).where(key_condition(info, pk))))
     if result.rowcount != 1:
         session.rollback()
         raise NotFoundError(f"{done.label} was deleted meanwhile")
+    _hook(session, reading, info, "after_model_delete", obj)
     return done
 
 
@@ -178,19 +227,18 @@ def deleted(session: Session, info: ModelInfo, pk: Sequence[Any]) -> bool:
     return not _exists(session, info, pk)
 
 
-def selection(reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery) -> sa.ColumnElement[bool]:
-    """The rows a bulk action applies to: marked keys, or every row a list query matches (its
-    search and filters, whatever its window shows)."""
-    if isinstance(chosen, ListQuery):
-        admin = reading.registry[chosen.model]
-        return sa.and_(sa.true(), *where_clause(admin, chosen, reading.rules, reading.parent(chosen)))
-    keys = [tuple(pk) for pk in chosen]
-    if not keys:
-        return sa.false()
-    columns = [info.columns[n].column for n in info.primary_key]
-    if len(columns) == 1:
-        return columns[0].in_([k[0] for k in keys])
-    return sa.tuple_(*columns).in_(keys)
+def chosen_rows(
+    reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery
+) -> sa.ColumnElement[bool]:
+    """The rows a bulk delete or an action applies to: marked keys, or every row a list query
+    matches (its search, filters and `list_query` scope, whatever its window shows), as one
+    condition a set-based statement can use."""
+    if not isinstance(chosen, ListQuery):
+        return keys_condition([info.columns[n].column for n in info.primary_key], chosen)
+    admin = reading.registry[chosen.model]
+    pks = sa.select(*(info.columns[n].column for n in info.primary_key)).select_from(info.table)
+    narrowed = scoped(admin, pks.where(*where_clause(admin, chosen, reading.rules, reading.parent(chosen))))
+    return narrowed.whereclause if narrowed.whereclause is not None else sa.true()
 
 
 def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery,
@@ -198,7 +246,7 @@ def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seque
     """What deleting the chosen rows takes with it, aggregated per table (see `deletion`): the
     same set-based plan as one record's, over all of them at once."""
     refuse_read_only(info)
-    condition = selection(reading, info, chosen)
+    condition = chosen_rows(reading, info, chosen)
     n = session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition)) or 0
     plan = plan_delete(session, info.table, condition, f"{n:,} {info.name} row(s)", reading)
     plan.rows = n
@@ -208,7 +256,7 @@ def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seque
 def deleted_many(session: Session, reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery,
                  ) -> bool:
     """`landed` check of `delete_many`: none of the chosen rows is left."""
-    condition = selection(reading, info, chosen)
+    condition = chosen_rows(reading, info, chosen)
     return not session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition))
 
 
@@ -223,8 +271,26 @@ def delete_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seq
         raise WriteError(f"{done.label}: still referred to by {blockers}: reassign or delete those first", {})
     for statement in done.link_deletes:
         guarded(session, info, lambda s=statement: session.execute(s))
-    guarded(session, info, lambda: session.execute(sa.delete(info.table).where(selection(reading, info, chosen))))
+    guarded(session, info, lambda: session.execute(sa.delete(info.table).where(chosen_rows(reading, info, chosen))))
     return done
+
+
+# -- user actions ---------------------------------------------------------------------------------
+
+
+def run_action(
+    session: Session, reading: Reading, info: ModelInfo, act: Action,
+    keys: Sequence[Sequence[Any]] | None, query: ListQuery | None,
+) -> Any:
+    """See `Store.run_action`."""
+    refuse_read_only(info)
+    admin = reading.registry[info.name]
+    chosen = tuple(tuple(k) for k in keys) if keys is not None else None
+    assert chosen is not None or query is not None
+    where = chosen_rows(reading, info, chosen if chosen is not None else query)  # type: ignore[arg-type]
+    selection = Selection(info.name, where, chosen, query)
+    with usercode.in_session(session):
+        return usercode.call(f"{type(admin).__name__} action {act.name!r}", act.fn, session, selection)
 
 
 # -- links ----------------------------------------------------------------------------------------

@@ -118,17 +118,23 @@ class DetailScreen(AdminScreen):
         table = self.query_one("#fields", DataTable)
         row = table.cursor_row if cursor is None else cursor
         table.clear()
-        for col in info.columns.values():
+        shown = self.admin.details_columns  # `column_details_list`, else every shown column
+        for col in (info.columns[n] for n in shown if n in info.columns):
             if col.hidden:
                 continue
             value = getattr(obj, col.name)
-            text = display(col, value, None)
-            label = lookup(labels.get(col.name), value)
-            if label is not None:
-                text = f"{label}  → {col.foreign_key.table} #{text}"  # type: ignore[union-attr]
-            name = plain(col.name + (" (key)" if col.primary_key else ""), style="bold")
+            text = self.admin.formatted(obj, col.name)
+            if text is None:
+                text = display(col, value, None)
+                label = lookup(labels.get(col.name), value)
+                if label is not None:
+                    text = f"{label}  → {col.foreign_key.table} #{text}"  # type: ignore[union-attr]
+            title = self.admin.label_for(col.name)
+            name = plain(title + (" (key)" if col.primary_key else ""), style="bold")
             table.add_row(name, NULL if text is None else plain(text), "", key=f"field:{col.name}")
         for name, page in detail.related.items():
+            if self.admin.column_details_list is not None and name not in self.admin.column_details_list:
+                continue
             rel = info.relationships[name]
             target = self.store.registry.for_table(rel.target_table)
             assert target is not None

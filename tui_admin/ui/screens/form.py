@@ -86,7 +86,8 @@ class FormScreen(AdminScreen):
         with Grid(id="form", classes="form-grid"):
             for col in self.columns:
                 value = values.get(col.name)
-                yield from field_cells(col, to_form_value(col, value), lookup(labels.get(col.name), value))
+                yield from field_cells(col, to_form_value(col, value), lookup(labels.get(col.name), value),
+                                       self.admin.label_for(col.name))
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -8,6 +8,8 @@ list. The count runs after the first page is on screen and is cancelled when the
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from functools import partial
 from typing import Any, Literal
 
 from textual import on, work
@@ -15,13 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.format import display, lookup, visible
-from tui_admin.core.query import ListQuery, Stored
+from tui_admin.core.introspect import format_pk
+from tui_admin.core.query import ListQuery, SortKey, Stored
 from tui_admin.core.results import Page
+from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, form_columns, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
-from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
-from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail, RecordsChanged
+from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain
+from tui_admin.ui.widgets.cell_editor import CellEditor
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
@@ -42,7 +48,16 @@ class ListScreen(AdminScreen):
         Binding("f", "filter", "Filter", id="list.filter"),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", id="list.back"),
+        # -- in-place edit (column_editable_list): see "in-place edit" below
+        Binding("f2,i", "edit_cell", "Edit cell", id="list.edit_cell"),
+        # -- user actions (ModelAdmin.actions): see "user actions" below
+        Binding("a", "actions", "Actions", id="list.actions"),
     ]
+    DEFAULT_CSS = """
+    ListScreen { layers: default cell-edit; }
+    """
+    #: The cell being edited in place: (the row's key, the field, the row's values as listed).
+    _editing: tuple[tuple[Any, ...], str, dict[str, Any]] | None = None
 
     def __init__(self, model: str, query: ListQuery | None = None, first_page: Page | None = None) -> None:
         """Given its `first_page` as loaded (see `present`), the list is drawn once, with its rows."""
@@ -66,8 +81,9 @@ class ListScreen(AdminScreen):
         yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
         table = RecordTable(id="records")
         for name in self.columns:
-            table.add_column(name, key=name)
+            table.add_column(self.admin.label_for(name), key=name)
         yield table
+        yield CellEditor(id="cell-editor")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -87,6 +103,8 @@ class ListScreen(AdminScreen):
             self.first_page = first_page
             return
         self.workers.cancel_node(self)  # what the last visit still had running
+        self._editing = None  # an in-place edit left open is dropped
+        self.query_one(CellEditor).close()
         self.window = ListWindow(WINDOW)
         self.total = self.estimated = None
         box = self.query_one("#search", SearchBox)
@@ -134,6 +152,8 @@ class ListScreen(AdminScreen):
             "new": writable and self.admin.can_create,
             "edit": writable and self.admin.can_edit,
             "delete": writable and self.admin.can_delete,
+            "edit_cell": writable and bool(self.admin.editable_in_list),
+            "actions": writable and bool(self.admin.actions),
         }
         return rules.get(action, True)
 
@@ -213,7 +233,9 @@ class ListScreen(AdminScreen):
         cells: list[str | None] = []
         for name in self.columns:
             rel = info.relationships.get(name)
-            if rel is None:
+            if name in self.admin.column_formatters:
+                text = self.admin.formatted(obj, name)
+            elif rel is None:
                 text = display(info.columns[name], getattr(obj, name), self.window.labels.get(name))
             elif rel.to_many:
                 text = f"{lookup(self.window.counts.get(name), info.pk_of(obj)) or 0:,}"
@@ -234,10 +256,11 @@ class ListScreen(AdminScreen):
             parts.append(f"≈{self.estimated:,} rows")
         elif self.window.rows or self.window.more_after:
             parts.append("counting…")
-        sort = q.sort[0] if q.sort else None
+        default = [SortKey(n, d) for n, d in self.admin.default_sort[:1]]
+        sort = q.sort[0] if q.sort else default[0] if default else None
         info = self.admin.info
         key = ", ".join(n for n in info.primary_key if not info.columns[n].hidden) or "row order"
-        parts.append(f"sorted by {sort.field if sort else key} "
+        parts.append(f"sorted by {self.admin.label_for(sort.field) if sort else key} "
                      f"{'↓' if sort and sort.descending else '↑'}")
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
@@ -336,7 +359,10 @@ class ListScreen(AdminScreen):
         if not self.admin.info.columns[field].indexed and (self.total is None or self.total > LARGE):
             self.notify(f"{field} has no index: each page of this sort reads the whole table "
                         "(escape stops it)", severity="warning")
-        self._set_query(self.query_state.sorted_by(field))
+        query = self.query_state
+        if not query.sort and self.admin.default_sort:  # `s` on the default sort's field reverses it
+            query = replace(query, sort=tuple(SortKey(n, d) for n, d in self.admin.default_sort))
+        self._set_query(query.sorted_by(field))
 
     def action_filter(self) -> None:
         obj = self._current()
@@ -373,3 +399,129 @@ class ListScreen(AdminScreen):
             self.notify("Stopped: the list shows what it showed before")
             return
         self.app.pop_screen()
+
+    # -- in-place edit (`column_editable_list`) ------------------------------------------------
+    # `F2`/`i` opens a one-line editor over the cell's row; `enter` validates the text through the
+    # Update schema (as the form does) and saves it with `Store.update` guarded by the row's values
+    # as listed, so a change someone made meanwhile is never overwritten; `escape` cancels. An
+    # error shows in the row, beside the value as typed.
+
+    def action_edit_cell(self) -> None:
+        obj = self._current()
+        table = self.query_one(RecordTable)
+        if obj is None or not self.columns:
+            return
+        field = self.columns[table.cursor_column]
+        if field not in self.admin.editable_in_list:
+            editable = ", ".join(self.admin.editable_in_list)
+            self.notify(f"{self.admin.label_for(field)} cannot be edited in the list (editable: {editable})",
+                        severity="warning")
+            return
+        if field not in {c.name for c in form_columns(self.admin, find_schemas(self.admin), Mode.UPDATE)}:
+            self.notify(f"{self.admin.label_for(field)} is not in {self.model}'s Update schema: it cannot be "
+                        "edited", severity="warning")
+            return
+        col = self.admin.info.columns[field]
+        self._editing = (self.admin.info.pk_of(obj), field,
+                         {n: getattr(obj, n) for n in self.admin.info.columns})
+        value = to_form_value(col, getattr(obj, field))
+        text = "" if value is None else str(value)
+        x, y, width = table.cursor_cell_region()
+        self.query_one(CellEditor).open(text, x, y, width)
+
+    @on(CellEditor.Cancel)
+    def _cell_cancel(self, event: CellEditor.Cancel) -> None:
+        event.stop()
+        self._close_cell_editor()
+
+    def _close_cell_editor(self) -> None:
+        self._editing = None
+        self.query_one(CellEditor).close()
+        self.query_one(RecordTable).focus()
+
+    @on(CellEditor.Save)
+    def _cell_save(self, event: CellEditor.Save) -> None:
+        event.stop()
+        editing = self._editing
+        if editing is None:
+            return
+        pk, field, original = editing
+        editor = self.query_one(CellEditor)
+        try:
+            values = parse_form(self.admin, find_schemas(self.admin), Mode.UPDATE, {field: event.text}, original)
+        except ValidationFailed as failed:
+            editor.show_error(failed.errors.get(field) or "; ".join(failed.errors.values()))
+            return
+        if not values:
+            self._close_cell_editor()  # unchanged: nothing to write
+            return
+        self._save_cell(pk, values, original)
+
+    @work(exclusive=True, group="cell", exit_on_error=False)
+    async def _save_cell(self, pk: tuple[Any, ...], values: dict[str, Any], original: dict[str, Any]) -> None:
+        editor = self.query_one(CellEditor)
+        editor.show_error("saving…")
+        try:
+            await self.store.update(self.model, pk, values, original)
+        except ConflictError as exc:
+            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
+            editor.show_error(f"{exc} ({changed}); escape, then r to reload")
+            return
+        except WriteError as exc:
+            editor.show_error("; ".join(exc.field_errors.values()) or str(exc))
+            return
+        except Exception as exc:  # connection lost, read-only, …: the value stays as typed
+            editor.show_error(f"{type(exc).__name__}: {exc}")
+            return
+        self._close_cell_editor()
+        self.notify(f"Saved {self.model} #{format_pk(pk)}")
+        self.post_message(RecordsChanged({self.model}))  # this list (and any showing it) reads it again
+
+    # -- user actions (`ModelAdmin.actions`) ----------------------------------------------------
+    # `a`: the model's actions on the row under the cursor (one action runs at once, several are
+    # offered in a command list), asked first when the action says so, run by `Store.run_action`
+    # in one transaction. Marked rows / all matching are for the marks' own keys to hand over
+    # (`_action_keys`).
+
+    def _action_keys(self) -> list[tuple[Any, ...]]:
+        """The rows an action acts on: the row under the cursor."""
+        pk = self._current_pk()
+        return [] if pk is None else [pk]
+
+    def action_actions(self) -> None:
+        keys = self._action_keys()
+        if not keys or not self.admin.actions:
+            return
+        actions = self.admin.actions
+        if len(actions) == 1:
+            self._confirm_action(actions[0].name, keys)
+            return
+        where = f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
+        self.app.search_commands(
+            [(act.title, partial(self._confirm_action, act.name, keys), act.confirm) for act in actions],
+            placeholder=f"Run an action on {where}…",
+        )
+
+    def _confirm_action(self, name: str, keys: list[tuple[Any, ...]]) -> None:
+        act = self.admin.action_named(name)
+        if act.confirm is None:
+            self._run_action(name, keys)
+            return
+        rows = f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._run_action(name, keys)
+
+        self.admin_app.ask(f"{act.confirm}\n({rows})", answer, yes=act.title)
+
+    @work(group="action", exit_on_error=False)
+    async def _run_action(self, name: str, keys: list[tuple[Any, ...]]) -> None:
+        title = self.admin.action_named(name).title
+        try:
+            result = await self.store.run_action(self.model, name, keys=keys)
+        except Exception as exc:  # the action's own error, or the database's: nothing was written
+            self.notify(f"{title}: {describe(exc)}", severity="error")
+            return
+        self.notify(f"{title}: {result}" if result is not None else f"{title}: done")
+        self.post_message(RecordsChanged({self.model}))

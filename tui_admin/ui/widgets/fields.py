@@ -115,14 +115,17 @@ def _option(options: list[tuple[str, Any]], value: Any) -> Any:
     return value if any(v == value for _, v in options) and value is not None else Select.NULL
 
 
-def field_cells(col: ColumnInfo, value: Any, label: str | None = None) -> tuple[Widget, Widget, Widget]:
+def field_cells(
+    col: ColumnInfo, value: Any, label: str | None = None, title: str | None = None
+) -> tuple[Widget, Widget, Widget]:
     """The three cells of a form row, for a 3-column grid: the field's name (with `*` when
     required, and its kind below), its input (`#field-<name>`), its error (`#error-<name>`; see
-    `field_key` for names that do not fit in an id). One grid for the whole form, rather than a
-    container per row, halves the widgets a form styles."""
+    `field_key` for names that do not fit in an id); `title`: its `column_labels` name. One grid
+    for the whole form, rather than a container per row, halves the widgets a form styles."""
     marker = " *" if col.required else ""
     hint = col.spec.name + (" · FK → " + col.foreign_key.table if col.foreign_key else "")
-    name = Static(Text.assemble(visible(col.name + marker), "\n", (visible(hint), "dim")), classes="field-label")
+    text = Text.assemble(visible((title or col.name) + marker), "\n", (visible(hint), "dim"))
+    name = Static(text, classes="field-label")
     return name, field_widget(col, value, label), Static("", id=error_id(col.name), classes="field-error")
 
 

@@ -338,6 +338,13 @@ class RecordTable(ScrollView, can_focus=True):
             segments.append(Segment(f" {fit(text, width)} ", style))
         return Strip(segments)
 
+    def cursor_cell_region(self) -> tuple[int, int, int]:
+        """(x, y, width) of the cursor's cell on the screen: where an in-place editor goes."""
+        region = self.content_region
+        left = sum(w + 2 for w in self._widths[: self.cursor_column]) - int(self.scroll_x)
+        width = self._widths[self.cursor_column] + 2 if self._widths else 12
+        return region.x + left, region.y + 1 + self.cursor_row - int(self.scroll_y), width
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self.refresh()
