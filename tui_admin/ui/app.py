@@ -205,7 +205,7 @@ class AdminApp(App[None]):
         if isinstance(self.screen, QueryLogScreen):
             self.screen.dismiss(None)
         elif self.store is not None:
-            self.push_screen(QueryLogScreen(self.store.log))
+            self.push_screen(QueryLogScreen(self.store))
 
     def action_doctor(self) -> None:
         """The doctor's findings (command palette → "Doctor"): the user's models are checked with
