@@ -103,6 +103,25 @@ class DoctorScreen(AdminScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.findings.get(str(key))
 
+    _last_row = 0
+
+    @on(DataTable.RowHighlighted, "#doctor-findings")
+    def _skip_headings(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor passes over a severity's heading, on to the next finding the way it was
+        moving (or back, from the last heading there is nothing under)."""
+        table = event.data_table
+        row = event.cursor_row
+        if str(event.row_key.value) in self.findings:
+            self._last_row = row
+            return
+        step = 1 if row >= self._last_row else -1
+        target = row + step
+        if not 0 <= target < table.row_count:
+            target = row - step
+        if 0 <= target < table.row_count and target != row:
+            self._last_row = row
+            table.move_cursor(row=target)
+
     @on(DataTable.RowSelected, "#doctor-findings")
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
