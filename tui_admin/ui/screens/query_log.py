@@ -53,6 +53,7 @@ def plan_text(plan: Plan) -> Text:
         if line.full_scan:
             shown.append("  ← full scan: every row of the table is read", style="red")
         shown.append("\n")
+    shown.rstrip()
     return shown
 
 
