@@ -526,15 +526,10 @@ class PostgreSQL(Backend):
         ).bindparams(name=table.name, schema=table.schema)
 
     def explain(self, connection: sa.Connection, sql: str, parameters: Any) -> list[PlanLine]:
-        """`EXPLAIN`: one text line per step, nested by indentation; `Seq Scan on t` (parallel
-        or not) reads the whole table."""
+        """`EXPLAIN`: one text line per step or detail, nested by PostgreSQL's own indentation
+        (kept as it is); `Seq Scan on t` (parallel or not) reads the whole table."""
         rows = connection.exec_driver_sql(f"EXPLAIN {sql}", parameters).all()
-        lines: list[PlanLine] = []
-        for (text,) in rows:
-            stripped = text.lstrip(" ->")
-            indent = len(text) - len(text.lstrip(" "))
-            lines.append(PlanLine(stripped, "Seq Scan on " in stripped, indent // 6 + (text.lstrip().startswith("->"))))
-        return lines
+        return [PlanLine(text.rstrip(), "Seq Scan on " in text) for (text,) in rows]
 
     def restart_serial(self, connection: sa.Connection, table: sa.Table, column: str) -> None:
         # A sequence (serial or identity) stays where it was: set it to the largest key. A column
