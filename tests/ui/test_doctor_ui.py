@@ -133,3 +133,19 @@ async def test_names_with_markup_are_shown_as_text(tmp_path: Path) -> None:
         assert '"b[bold]"' in static_text(screen.query_one("#doctor-fix", Static))
         await press(pilot, "c")
         assert '"b[bold]"' in app.clipboard
+
+
+async def test_a_database_that_cannot_be_read_is_said_in_the_title(tmp_path: Path) -> None:
+    url = bad_database(tmp_path)
+    app = AdminApp(url, Registry.from_module(bad_models), title=TITLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.store is not None, "the database open")
+        (tmp_path / "bad.db").write_bytes(b"not a database " * 512)  # another program broke the file
+        await pilot.press("ctrl+p")
+        await pilot.press(*"doctor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        title = lambda: static_text(app.screen.query_one("#doctor-title", Static))  # noqa: E731
+        await settle(pilot, lambda: isinstance(app.screen, DoctorScreen) and not title().endswith("…"), "the check")
+        assert title().startswith("Doctor · could not check: ")
+        assert findings_table(app.screen).row_count == 0

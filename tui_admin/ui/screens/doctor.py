@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 
 from tui_admin.core.doctor import Finding
 from tui_admin.core.doctor.findings import SEVERITY_ORDER
-from tui_admin.ui.screens.base import AdminScreen
+from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import PlainTable
@@ -68,7 +68,12 @@ class DoctorScreen(AdminScreen):
 
     @work(exclusive=True, group="doctor", exit_on_error=False)
     async def check(self) -> None:
-        findings = await self.store.diagnose(models=self.models, module=self.module)
+        try:
+            findings = await self.store.diagnose(models=self.models, module=self.module)
+        except Exception as exc:  # the database cannot be read: say so where the findings would be
+            self.query_one("#doctor-title", Static).update(plain(f"Doctor · could not check: {describe(exc)}",
+                                                                 style="bold red"))
+            return
         self.show(findings)
 
     def show(self, findings: list[Finding]) -> None:
