@@ -50,6 +50,7 @@ _EXPORTS = {
     "WriteError": "errors",
     "LockTimeoutError": "errors",
     "BadValueError": "errors",
+    "NoPlanError": "errors",
     "EngineError": "errors",
 }
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "LockTimeoutError",
     "Mode",
     "ModelAdmin",
+    "NoPlanError",
     "NotFoundError",
     "Page",
     "ReadOnlyError",
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
         ConflictError,
         EngineError,
         LockTimeoutError,
+        NoPlanError,
         NotFoundError,
         ReadOnlyError,
         StoreError,

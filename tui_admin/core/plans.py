@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tui_admin.core.errors import StoreError
+from tui_admin.core.errors import NoPlanError
+
+__all__ = ["NoPlanError", "Plan", "PlanLine", "check_explainable"]
 
 #: The statements EXPLAIN gives a plan of, on every backend here.
 _EXPLAINABLE = re.compile(r"\s*(?:\(\s*)*(SELECT|WITH|INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
-
-
-class NoPlanError(StoreError):
-    """The statement has no plan to show (it is not a query nor a change of rows)."""
 
 
 @dataclass(frozen=True)
