@@ -570,8 +570,8 @@ async def test_query_log_lists_actions_with_statement_counts_and_flags_n_plus_on
         listed = next(r for r in rows if r[0] == "list Hero")
         assert 1 <= int(listed[1]) <= 2 and listed[3] == ""
         assert not any(r[3] for r in rows[1:])
-        statements = static_text(demo_app.screen.query_one("#query-statements", Static))
-        assert statements.count("FROM hero WHERE hero.id = ") == 6
+        statements = table_rows(demo_app.screen.query_one("#query-statements", DataTable))
+        assert sum(r[2].count("FROM hero WHERE hero.id = ") for r in statements) == 6
 
         await press(pilot, "f12", until=lambda: isinstance(demo_app.screen, DetailScreen), what="the detail again")
 

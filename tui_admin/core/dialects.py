@@ -45,6 +45,7 @@ from sqlalchemy.types import TypeEngine
 from tui_admin.core import sqlite_files
 from tui_admin.core.introspect import ColumnInfo, Kind
 from tui_admin.core.pgtypes import AsText, stored_type
+from tui_admin.core.plans import PlanLine
 
 LIKE_ESCAPE = "/"
 
@@ -184,6 +185,12 @@ class Backend:
         """A statement reading the planner's figure for the rows of `table`, instantly however
         large it is (None: this backend has none)."""
         return None
+
+    def explain(self, connection: sa.Connection, sql: str, parameters: Any) -> list[PlanLine]:
+        """The plan of `sql` (a statement as the driver was sent it, with its `parameters`), one
+        line per step, full scans marked. Plain EXPLAIN: the statement itself is never run."""
+        rows = connection.exec_driver_sql(f"EXPLAIN {sql}", parameters).all()
+        return [PlanLine(" ".join(str(v) for v in row)) for row in rows]
 
     def create_database(self, url: URL) -> str | None:
         """Create the empty database the URL names, where that is a file of ours to create (what
@@ -370,6 +377,26 @@ class SQLite(Backend):
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
+    def explain(self, connection: sa.Connection, sql: str, parameters: Any) -> list[PlanLine]:
+        """`EXPLAIN QUERY PLAN`: rows of (id, parent, -, detail), a tree by parent. A full scan is
+        `SCAN t` on a table without `USING … INDEX` (`SCAN t USING COVERING INDEX i` reads an
+        index; a scan of a subquery or a CTE, named by an earlier CO-ROUTINE or MATERIALIZE
+        step, reads rows already computed)."""
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters).all()
+        depth: dict[int, int] = {0: -1}
+        computed: set[str] = set()
+        lines: list[PlanLine] = []
+        for step, parent, _unused, detail in rows:
+            depth[step] = depth.get(parent, -1) + 1
+            made = re.match(r"(?:CO-ROUTINE|MATERIALIZE) (\S+)", detail)
+            if made:
+                computed.add(made.group(1))
+            scan = re.match(r"SCAN (\S+)(.*)", detail)
+            full = bool(scan) and "INDEX" not in scan.group(2) and scan.group(1) not in computed and not (
+                scan.group(1).startswith("(") or detail.startswith("SCAN CONSTANT ROW"))
+            lines.append(PlanLine(detail, full, depth[step]))
+        return lines
+
     def lock_holder(self, table: str | None) -> str:
         return "the database"  # SQLite locks the whole database, not a table
 
@@ -510,6 +537,12 @@ class PostgreSQL(Backend):
             "AND c.relkind IN ('r', 'p', 'm')"
         ).bindparams(name=table.name, schema=table.schema)
 
+    def explain(self, connection: sa.Connection, sql: str, parameters: Any) -> list[PlanLine]:
+        """`EXPLAIN`: one text line per step or detail, nested by PostgreSQL's own indentation
+        (kept as it is); `Seq Scan on t` (parallel or not) reads the whole table."""
+        rows = connection.exec_driver_sql(f"EXPLAIN {sql}", parameters).all()
+        return [PlanLine(text.rstrip(), "Seq Scan on " in text) for (text,) in rows]
+
     def restart_serial(self, connection: sa.Connection, table: sa.Table, column: str) -> None:
         # A sequence (serial or identity) stays where it was: set it to the largest key. A column
         # without one has no sequence, and an empty table no largest key: nothing to do.
@@ -645,6 +678,21 @@ class MySQL(Backend):
 
         await asyncio.to_thread(kill)
         return True
+
+    def explain(self, connection: sa.Connection, sql: str, parameters: Any) -> list[PlanLine]:
+        """`EXPLAIN`: one row per table read; access `type=ALL` reads the whole table, and so does
+        `type=index` on `PRIMARY` (InnoDB's rows are its primary key's index: a list in key order
+        that a LIMIT does not stop early, when a WHERE filters it, reads them all)."""
+        rows = connection.exec_driver_sql(f"EXPLAIN {sql}", parameters).mappings().all()
+        lines: list[PlanLine] = []
+        for row in rows:
+            info = {str(k).lower(): v for k, v in row.items()}
+            extra = f" · {info['extra']}" if info.get("extra") else ""
+            text = (f"{info.get('select_type') or ''} {info.get('table') or '-'}: type={info.get('type') or '-'} "
+                    f"key={info.get('key') or '-'} rows={info.get('rows') or '-'}{extra}").strip()
+            access = str(info.get("type") or "").upper()
+            lines.append(PlanLine(text, access == "ALL" or (access == "INDEX" and info.get("key") == "PRIMARY")))
+        return lines
 
     def exact_forms(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
         return [sa.cast(column, sa.LargeBinary)]  # the collations tie 'a' and 'A'

@@ -75,6 +75,11 @@ class LockTimeoutError(WriteError):
         self.table = table
 
 
+class NoPlanError(StoreError):
+    """A statement of the query log has no plan to show (`Store.explain`): it is not a query nor
+    a change of rows (BEGIN, SET, PRAGMA, …)."""
+
+
 class BadValueError(StoreError):
     """A value the database or its driver cannot take (an integer beyond 64 bits, a lone
     surrogate, JSON nested too deep, a number out of the column's range): nothing was read or

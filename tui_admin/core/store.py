@@ -21,8 +21,9 @@ from tui_admin.core.dialects import Backend, backend_for
 from tui_admin.core.doctor import Finding, Limits, diagnose
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, parse
 from tui_admin.core.introspect import ForeignKeyInfo
+from tui_admin.core.plans import Plan, check_explainable
 from tui_admin.core.query import ListQuery
-from tui_admin.core.querylog import QueryLog
+from tui_admin.core.querylog import QueryLog, Statement
 from tui_admin.core.reads import Reading
 from tui_admin.core.reflect import map_tables, read_database
 from tui_admin.core.registry import ModelAdmin, Registry
@@ -275,6 +276,25 @@ class Store:
         tables = [self.admin(n).info.source for n in names]
         return await self._run("load rows", lambda s: creation.load_rows(s.connection(), tables, inserts), write=True,
                                landed=lambda s, _: creation.not_empty(s, tables))
+
+    # -- the query log's questions ------------------------------------------------------------
+
+    async def explain(self, statement: Statement) -> Plan:
+        """The plan of a statement of the query log, with the parameters it was sent with, full
+        scans marked (see `plans`). Read-only: EXPLAIN never runs the statement, and the session
+        is rolled back; a statement without a plan raises `NoPlanError`."""
+        check_explainable(statement.sql)
+        lines = await self._run("explain", lambda s: self.backend.explain(
+            s.connection(), statement.sql, statement.parameters))
+        return Plan(statement.sql, tuple(lines))
+
+    @property
+    def connections_in_use(self) -> int | None:
+        """Connections checked out of the engine's pool now: between operations, none. More, and
+        growing, is a leak (a session or connection never closed, by a hook or a script). None:
+        the pool does not count them."""
+        checked_out = getattr(self.sync_engine.pool, "checkedout", None)
+        return int(checked_out()) if callable(checked_out) else None
 
     # -- the doctor ---------------------------------------------------------------------------
 

@@ -19,16 +19,18 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tui_admin.core.doctor import models_module
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
 from tui_admin.core.format import visible
 from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.registry import ConfigError, ModelAdmin, Registry
 from tui_admin.core.store import Store
-from tui_admin.ui.commands import AdminCommands
+from tui_admin.ui.commands import AdminCommands, DoctorCommands
 from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList, RecordsChanged
 from tui_admin.ui.navigation import Navigator
 from tui_admin.ui.screens.base import describe
 from tui_admin.ui.screens.confirm import ConfirmScreen
+from tui_admin.ui.screens.doctor import DoctorScreen
 from tui_admin.ui.screens.link_form import LinkFormScreen
 from tui_admin.ui.screens.models import ModelsScreen
 from tui_admin.ui.screens.picker import Picked, PickerScreen
@@ -56,7 +58,7 @@ class AdminApp(App[None]):
 
     CSS_PATH = "admin.tcss"
     TITLE = "sqladmin-tui"
-    COMMANDS = App.COMMANDS | {AdminCommands}
+    COMMANDS = App.COMMANDS | {AdminCommands, DoctorCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?", id="app.help"),
@@ -203,7 +205,15 @@ class AdminApp(App[None]):
         if isinstance(self.screen, QueryLogScreen):
             self.screen.dismiss(None)
         elif self.store is not None:
-            self.push_screen(QueryLogScreen(self.store.log))
+            self.push_screen(QueryLogScreen(self.store))
+
+    def action_doctor(self) -> None:
+        """The doctor's findings (command palette → "Doctor"): the user's models are checked with
+        their module when they were given, a reflected database by its own rules only."""
+        if self.store is None or isinstance(self.screen, DoctorScreen):
+            return
+        given = self._models is not None
+        self.push_screen(DoctorScreen(models=given, module=models_module(self.store.registry) if given else None))
 
     async def action_quit(self) -> None:
         """Quit, asking first if a form has unsaved changes."""

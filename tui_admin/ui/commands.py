@@ -49,3 +49,14 @@ class AdminCommands(Provider):
             for offset in offsets:
                 shown = shown.stylize(matcher.match_style, offset, offset + 1)
             yield Hit(score, shown, callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
+
+
+class DoctorCommands(AdminCommands):
+    """The Doctor: the doctor's findings on these models and this database, in a screen. A
+    provider of its own (the same search and plain-text hits as `AdminCommands`)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app: AdminApp = self.app  # type: ignore[assignment]
+        if app.store is None:
+            return []
+        return [("Doctor", "check the SQLModel production rules on the models and the database", app.action_doctor)]

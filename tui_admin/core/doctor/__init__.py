@@ -8,6 +8,7 @@ read-only as well).
 
 from __future__ import annotations
 
+import sys
 from types import ModuleType
 
 from sqlalchemy.engine import Connection
@@ -18,7 +19,7 @@ from tui_admin.core.doctor.live import Limits, check_live
 from tui_admin.core.doctor.models import check_models
 from tui_admin.core.registry import Registry
 
-__all__ = ["Finding", "Limits", "Severity", "diagnose", "sorted_findings"]
+__all__ = ["Finding", "Limits", "Severity", "diagnose", "models_module", "sorted_findings"]
 
 
 def diagnose(
@@ -43,3 +44,16 @@ def diagnose(
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.id, f.where))
+
+
+def models_module(registry: Registry | None) -> ModuleType | None:
+    """The module the registry's models were written in, when they all come from one: the doctor
+    reads its engine (`echo`, `pool_pre_ping`) and its Create/Update schemas there. None for
+    reflected tables (made here, in no module of the user's) or models from several modules."""
+    if registry is None:
+        return None
+    names = {admin.info.model.__module__ for admin in registry}
+    if len(names) != 1:
+        return None
+    module = sys.modules.get(names.pop())
+    return module if module is not None and not module.__name__.startswith("tui_admin.core.") else None
