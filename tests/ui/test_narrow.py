@@ -1,0 +1,55 @@
+"""The app at 80×24, the smallest usual terminal: the key bar keeps help, quit and save and drops
+whole keys (least important first), texts are shortened at word boundaries with `…`, and a
+detail shows a link's own columns without scrolling sideways."""
+
+from __future__ import annotations
+
+import re
+
+from tests.ui.helpers import open_model, press, screen_lines, start
+from tests.ui.test_relations_ui import open_hero, open_links
+from tui_admin.ui.app import AdminApp
+from tui_admin.ui.widgets.key_bar import KeyBar, fit_keys
+
+NARROW = (80, 24)
+
+
+def key_bar_line(app: AdminApp) -> str:
+    return screen_lines(app)[-1]
+
+
+def no_word_cut(line: str) -> bool:
+    """Every `…` on the line follows a whole word (a space or the start before the word)."""
+    return all(match.start() == 0 or line[match.start() - 1] != " " for match in re.finditer("…", line)) and not (
+        re.search(r"\w…\w", line))
+
+
+def test_fit_keys_drops_from_the_end_but_never_a_kept_key() -> None:
+    assert fit_keys([5, 5, 5, 5], [False, False, False, True], 20) == [True] * 4
+    assert fit_keys([5, 5, 5, 5], [False, False, False, True], 15) == [True, True, False, True]
+    assert fit_keys([5, 5, 5, 5], [False, False, False, True], 6) == [False, False, False, True]
+
+
+async def test_the_key_bar_at_80_columns_keeps_help_quit_and_save_and_cuts_no_key(demo_app: AdminApp) -> None:
+    async with demo_app.run_test(size=NARROW) as pilot:
+        await start(pilot)
+        await open_model(pilot, "Hero")
+        bar = demo_app.screen.query_one(KeyBar)
+        line = key_bar_line(demo_app)
+        assert "^q Quit" in line and "F1/? Help" in line and "^p palette" in line
+        assert "…" not in line  # whole keys are dropped, none is cut
+        shown = bar.fitting_actions()
+        assert shown[:4] == ["select", "new", "edit", "delete"]  # the most important stay
+        assert "refresh" not in shown and "refresh" in bar.shown_actions()  # the least important went
+        assert shown[-2:] == ["quit", "toggle_help"]
+
+        await press(pilot, "escape")
+        await open_hero(pilot, "Deadpond")
+        await open_links(pilot, "teams")
+        line = key_bar_line(demo_app)
+        assert "^s Save" in line and "^q Quit" in line and "F1/? Help" in line and "…" not in line
+
+        await pilot.resize_terminal(160, 24)
+        await press(pilot)
+        assert demo_app.screen.query_one(KeyBar).fitting_actions() == demo_app.screen.query_one(KeyBar).shown_actions()
+
