@@ -23,6 +23,7 @@ from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.key_bar import KeyBar
+from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -61,7 +62,7 @@ class ListScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(plain(self.model), id="list-title", classes="screen-title")
+        yield OneLine(plain(self.model), id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
         yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
         table = RecordTable(id="records")
