@@ -63,6 +63,10 @@ def escape_like(text: str) -> str:
     return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
 
 
+#: ASCII letters of a case-insensitive prefix spelled out as index ranges (2**3 ranges at most).
+RANGE_LETTERS = 3
+
+
 def _next_string(prefix: str) -> str | None:
     """The smallest string after every string that starts with `prefix` (in code point order),
     or None when nothing sorts after its last character."""
@@ -141,6 +145,11 @@ class Backend:
     nulls_largest = False
     #: The LIKE of this backend ignores case (SQLite for ASCII, MySQL's _ci collations).
     like_ignores_case = False
+    #: Its case-insensitive LIKE (or ILIKE) folds letters beyond ASCII (PostgreSQL): see `case_heads`.
+    folds_beyond_ascii = False
+    #: A LIKE with a constant start is read from the column's index by the database itself
+    #: (MySQL/MariaDB: the _ci collation orders as it compares).
+    like_prefix_uses_index = False
     #: A lock wait is cut into short slices that the Runner repeats (SQLite: its busy handler
     #: cannot be interrupted), rather than bounded by the database itself.
     waits_in_slices = False
@@ -297,16 +306,61 @@ class Backend:
         return False
 
     def prefix(self, col: ColumnInfo, prefix: str) -> sa.ColumnElement[bool]:
-        """Values that start with `prefix` (exact in case unless the collation ignores case): an
-        index range where the collation allows, with the LIKE kept as the exact filter."""
-        column = col.column
-        like = column.like(escape_like(prefix) + "%", escape=LIKE_ESCAPE)
-        if not self.orders_by_code_point(col):
+        """Values that start with `prefix`, ignoring case like every search form: an index range
+        where one serves it (see `prefix_uses_index`), with the LIKE kept as the exact filter."""
+        return self._ranged(col, prefix, self.contains(col.column, escape_like(prefix) + "%"))
+
+    def equals_ignoring_case(self, col: ColumnInfo, value: str) -> sa.ColumnElement[bool]:
+        """Values equal to `value` but for case (the `=text` search): read as the prefix is."""
+        return self._ranged(col, value, self.contains(self.search_text(col), escape_like(value)))
+
+    def prefix_uses_index(self, col: ColumnInfo, prefix: str) -> bool:
+        """Whether an index range serves a case-insensitive search starting with `prefix`: the
+        column is indexed, and its LIKE reads a prefix from the index (MySQL), or its index is
+        in code point order and the start of `prefix` can be spelled out in every case."""
+        if not col.indexed or not prefix:
+            return False
+        return self.like_prefix_uses_index or (
+            self.orders_by_code_point(col) and self.search_text(col) is col.column and bool(self.case_heads(prefix)))
+
+    def case_heads(self, prefix: str) -> list[str]:
+        """Every spelling in case of the start of `prefix`, for index ranges that together hold
+        every value the case-insensitive LIKE matches ([] when no start can be spelled out).
+
+        Only ASCII letters are spelled both ways, at most `RANGE_LETTERS` of them:
+        SQLite's LIKE folds only those, and the rest of `prefix` is checked by the LIKE. Where
+        the LIKE folds beyond ASCII (PostgreSQL's ILIKE), the start stops before a letter that
+        another character folds to (K: the Kelvin sign; i: İ) or a cased non-ASCII character."""
+        heads = [""]
+        letters = 0
+        for ch in prefix:
+            cased = ch.lower() != ch or ch.upper() != ch
+            if ch.isascii() and cased:
+                if letters == RANGE_LETTERS or (self.folds_beyond_ascii and ch in "kKiI"):
+                    break
+                letters += 1
+                heads = [h + v for h in heads for v in (ch.upper(), ch.lower())]
+            elif cased and self.folds_beyond_ascii:
+                break
+            else:
+                heads = [h + ch for h in heads]
+        return heads if heads[0] else []
+
+    def _ranged(self, col: ColumnInfo, text: str, like: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+        """`like`, preceded by the index ranges of `text`'s start where they serve it (a
+        code-point index: MySQL reads the LIKE from its index by itself)."""
+        if not (col.indexed and self.orders_by_code_point(col) and self.search_text(col) is col.column):
             return like
-        after = _next_string(prefix)
-        if after is None:
-            return sa.and_(column >= prefix, like)
-        return sa.and_(column >= prefix, column < after, like)
+        column = col.column
+        ranges = []
+        for head in self.case_heads(text):
+            after = _next_string(head)
+            ranges.append(column >= head if after is None else sa.and_(column >= head, column < after))
+        return sa.and_(self.selective(sa.or_(*ranges)), like) if ranges else like
+
+    def selective(self, condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+        """`condition`, marked for the planner as true of few rows (where it takes such hints)."""
+        return condition
 
     def search_text(self, col: ColumnInfo) -> sa.ColumnElement[Any]:
         """The column as the text a search compares."""
@@ -447,6 +501,11 @@ class SQLite(Backend):
     def orders_by_code_point(self, col: ColumnInfo) -> bool:
         return (getattr(col.column.type, "collation", None) or "BINARY").upper() == "BINARY"
 
+    def selective(self, condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+        # Without the hint, SQLite planned the OR of a prefix's case ranges (bound parameters)
+        # as a scan of the demo's hero table; with it, one index search per range.
+        return sa.func.likelihood(condition, sa.literal_column("0.001"))  # untyped: no "= 1" after it
+
     def nul_search(self, columns: list[sa.ColumnElement[Any]], mode: str, value: str) -> sa.ColumnElement[bool]:
         # SQLite's LIKE stops reading its pattern at a NUL; instr/substr see every character.
         if mode == "=":
@@ -468,6 +527,7 @@ class PostgreSQL(Backend):
     driver_extras = {"psycopg": "postgres", "asyncpg": "postgres"}
     drivers_instead = {"psycopg2": ("psycopg2-binary", "psycopg", "postgres")}
     nulls_largest = True
+    folds_beyond_ascii = True  # ILIKE lowers both sides with the database's Unicode rules
     # asyncpg's DETAIL line is added by `error_text`
     error_patterns = [
         ("unique", re.compile(r"duplicate key value violates unique constraint.*?Key \(([^)]+)\)", re.S), UNIQUE),
@@ -636,6 +696,7 @@ class MySQL(Backend):
     driver_extras = {"pymysql": "mysql", "aiomysql": "mysql", "asyncmy": "mysql"}
     drivers_instead = {"MySQLdb": ("mysqlclient", "pymysql", "mysql"), "mariadb": ("mariadb", "pymysql", "mysql")}
     like_ignores_case = True
+    like_prefix_uses_index = True
     error_patterns = [
         ("unique", re.compile(r"Duplicate entry .* for key '(?:\w+\.)?([\w]+)'"), UNIQUE),
         ("not_null", re.compile(r"Column '(\w+)' cannot be null"), REQUIRED),

@@ -202,14 +202,16 @@ def keyset_condition(
 
 
 def search_condition(admin: ModelAdmin, text: str, dialect: Dialect | Backend) -> sa.ColumnElement[bool] | None:
-    """Match `text` on the searchable fields.
+    """Match `text` on the searchable fields, ignoring case in all three forms (one rule: `^sp`
+    finds Spider-Boy as `spider` and `=sure-e` do):
 
-    - plain text: anywhere in the value, case-insensitive (a scan: the UI runs it in a
-      cancellable worker). LIKE is already case-insensitive on SQLite (ASCII) and MySQL (ci
-      collations), and `lower()` would defeat their indexes; PostgreSQL needs ILIKE.
-    - `=text`: the whole value, case-insensitive.
-    - `^text`: the start of the value, on the indexed searchable fields when there are any (so
-      the database reads an index range where the collation allows; see `Backend.prefix`).
+    - plain text: anywhere in the value (a scan: the UI runs it in a cancellable worker). LIKE
+      already ignores case on SQLite (ASCII) and MySQL (ci collations), and `lower()` would
+      defeat their indexes; PostgreSQL needs ILIKE.
+    - `=text`: the whole value.
+    - `^text`: the start of the value, on the indexed searchable fields when there are any, read
+      from their index where it serves (see `Backend.prefix_uses_index`; `search_scans` says
+      when none does).
     """
     rules = backend_for(dialect)
     text = text.strip()
@@ -222,10 +224,31 @@ def search_condition(admin: ModelAdmin, text: str, dialect: Dialect | Backend) -
         mode = text[0] if text[0] in "=^" else ""
         return rules.nul_search(columns, mode, text[len(mode):])
     if text.startswith("^"):
-        indexed = [c for c in cols if c.indexed]
-        return sa.or_(*(rules.prefix(c, text[1:]) for c in indexed or cols))
-    pattern = escape_like(text[1:]) if text.startswith("=") else "%" + escape_like(text) + "%"
+        return sa.or_(*(rules.prefix(c, text[1:]) for c in _prefix_columns(cols)))
+    if text.startswith("="):
+        return sa.or_(*(rules.equals_ignoring_case(c, text[1:]) for c in cols))
+    pattern = "%" + escape_like(text) + "%"
     return sa.or_(*(rules.contains(c, pattern) for c in columns))
+
+
+def _prefix_columns(cols: list[ColumnInfo]) -> list[ColumnInfo]:
+    """The columns a `^` search looks at: the indexed ones when there are any."""
+    return [c for c in cols if c.indexed] or cols
+
+
+def search_scans(admin: ModelAdmin, text: str, dialect: Dialect | Backend) -> bool:
+    """Whether the search `text` reads every row (no index serves it), so that the list can say
+    so: a substring always does; `^` and `=` do unless each column they look at has an index
+    that serves a case-insensitive start (`Backend.prefix_uses_index`)."""
+    rules = backend_for(dialect)
+    text = text.strip()
+    if not text or not admin.searchable or text in ("=", "^"):
+        return False
+    cols = [admin.info.columns[name] for name in admin.searchable]
+    if "\x00" in text or text[0] not in "=^":
+        return True
+    looked_at = _prefix_columns(cols) if text[0] == "^" else cols
+    return not all(rules.prefix_uses_index(c, text[1:]) for c in looked_at)
 
 
 def where_clause(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,18 +24,30 @@ from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
 from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList
 from tui_admin.ui.screens.base import AdminScreen, related_models
-from tui_admin.ui.text import plain
+from tui_admin.ui.text import plain, shorten, shortest_fit
 from tui_admin.ui.widgets.key_bar import KeyBar
+from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.title_bar import TitleBar
 
 NULL = Text("∅ NULL", style="dim")
 
 
-def relation_heading(rel: RelationInfo, total: int) -> tuple[Text, Text]:
+def relation_heading(rel: RelationInfo, total: int, width: int | None = None) -> tuple[Text, Text]:
+    """A relation's name, and its total and kind with the keys that act on it; within `width`
+    cells the keys go first (the key bar lists them too), then words from the end."""
     kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
     keys = "enter: list all" + (" · l: edit links" if rel.direction is Direction.MANY_TO_MANY else "")
-    return plain(f"▾ {rel.name}", style="bold"), plain(f"{total:,} {rel.target_table} · {kind}  ({keys})")
+    forms = [f"{total:,} {rel.target_table} · {kind}  ({keys})", f"{total:,} {rel.target_table} · {kind}"]
+    text = forms[0] if width is None else shortest_fit(forms, width)
+    return plain(f"▾ {rel.name}", style="bold"), plain(text)
+
+
+#: Cells the table adds around each column (its cell padding) and keeps for a vertical scrollbar.
+_COLUMN_PADDING = 2
+_SCROLLBAR = 2
+#: The Value column is not squeezed below this (a narrower terminal scrolls sideways instead).
+_MIN_VALUE_WIDTH = 16
 
 
 def _shown(col: ColumnInfo | None, value: Any) -> str:
@@ -59,10 +72,11 @@ class DetailScreen(AdminScreen):
         self.pk = pk
         self.admin = self.store.admin(model)
         self.detail: Detail | None = detail
+        self._drawn_width = 0  # the width `show` fitted the table to
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(plain(f"{self.model} #{format_pk(self.pk)}"), id="detail-title", classes="screen-title")
+        yield OneLine(plain(f"{self.model} #{format_pk(self.pk)}"), id="detail-title", classes="screen-title")
         table = OpenTable(id="fields", cursor_type="row", zebra_stripes=True)
         table.add_column("Field", key="field")
         table.add_column("Value", key="value")
@@ -111,13 +125,27 @@ class DetailScreen(AdminScreen):
     async def load(self) -> None:
         self.show(await self.store.detail(self.model, self.pk))
 
+    def on_resize(self, event: Any) -> None:
+        if self.detail is not None and self.is_mounted and self.app.size.width != self._drawn_width:
+            self.show(self.detail)
+
+    def _value_width(self, names: list[str], extras: list[str]) -> int:
+        """The Value column's width that keeps the Field and Link columns on screen (a link's
+        own columns, such as `role`, were 22 presses of `right` away at 80 columns)."""
+        used = sum(max(map(cell_len, texts), default=0) + _COLUMN_PADDING for texts in (names, extras))
+        return max(_MIN_VALUE_WIDTH, self._drawn_width - used - _COLUMN_PADDING - _SCROLLBAR)
+
     def show(self, detail: Detail, cursor: int | None = None) -> None:
-        """Draw `detail`, the cursor on row `cursor` (by default where it was)."""
+        """Draw `detail`, the cursor on row `cursor` (by default where it was), fitted to the
+        screen's width: relation headings shorten (keys first), and where a relation shows link
+        columns, the values shorten so that those stay in view (elsewhere a long value scrolls
+        sideways, as before: nothing to its right would be hidden)."""
         self.detail = detail
+        self._drawn_width = self.app.size.width
         info, obj, labels = self.admin.info, detail.record.obj, detail.record.labels
         table = self.query_one("#fields", DataTable)
         row = table.cursor_row if cursor is None else cursor
-        table.clear()
+        rows: list[tuple[str, str, Text | None, str]] = []  # key, name, value (None: NULL), link
         shown = self.admin.details_columns  # `column_details_list`, else every shown column
         for col in (info.columns[n] for n in shown if n in info.columns):
             if col.hidden:
@@ -129,9 +157,9 @@ class DetailScreen(AdminScreen):
                 label = lookup(labels.get(col.name), value)
                 if label is not None:
                     text = f"{label}  → {col.foreign_key.table} #{text}"  # type: ignore[union-attr]
-            title = self.admin.label_for(col.name)
-            name = plain(title + (" (key)" if col.primary_key else ""), style="bold")
-            table.add_row(name, NULL if text is None else plain(text), "", key=f"field:{col.name}")
+            name = self.admin.label_for(col.name) + (" (key)" if col.primary_key else "")
+            rows.append((f"field:{col.name}", name, None if text is None else plain(text), ""))
+        headings: dict[str, RelationInfo] = {}
         for name, page in detail.related.items():
             if self.admin.column_details_list is not None and name not in self.admin.column_details_list:
                 continue
@@ -140,13 +168,30 @@ class DetailScreen(AdminScreen):
             assert target is not None
             link = self.store.registry.for_table(rel.link_table) if rel.link_table else None
             link_columns = link.info.columns if link is not None else {}
-            table.add_row(*relation_heading(rel, page.total), "", key=f"rel:{name}")
+            headings[name] = rel
+            rows.append((f"rel:{name}", f"▾ {rel.name}", None, ""))
             for i, item in enumerate(page.rows):
                 extra = "  ".join(f"{k}: {_shown(link_columns.get(k), v)}" for k, v in item.link.items())
-                table.add_row("", plain(f"  {target.info.label(item.obj)}"), plain(extra), key=f"item:{name}:{i}")
+                rows.append((f"item:{name}:{i}", "", plain(f"  {target.info.label(item.obj)}"), extra))
             if page.has_more:
                 more = Text(f"  … {page.total - len(page.rows):,} more (enter: list all)", style="dim")
-                table.add_row("", more, "", key=f"rel-more:{name}")
+                rows.append((f"rel-more:{name}", "", more, ""))
+        width = self._value_width([r[1] for r in rows], [r[3] for r in rows])
+        fit_values = any(r[3] for r in rows)
+        table.clear()
+        for key, name, value, extra in rows:
+            kind, _, rel_name = key.partition(":")
+            if kind == "rel":
+                heading = relation_heading(headings[rel_name], detail.related[rel_name].total, width)
+                table.add_row(*heading, "", key=key)
+                continue
+            if value is None and kind == "field":
+                cell: Text = NULL
+            else:
+                cell = value if value is not None else Text()
+                if fit_values and cell.cell_len > width:
+                    cell = Text(shorten(cell.plain, width), style=cell.style)
+            table.add_row(plain(name, style="bold") if kind == "field" else plain(name), cell, plain(extra), key=key)
         table.move_cursor(row=row, animate=False)
         read_only = f" · read-only: {info.read_only}" if info.read_only else ""
         self.query_one("#detail-title", Static).update(plain(f"{self.model} · {info.label(obj)}{read_only}"))

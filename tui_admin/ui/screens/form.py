@@ -31,6 +31,7 @@ from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value, set_field_value
 from tui_admin.ui.widgets.key_bar import KeyBar
+from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.picker import ForeignKeyField, Picked
 from tui_admin.ui.widgets.title_bar import TitleBar
 
@@ -78,7 +79,7 @@ class FormScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(plain(self._title()), id="form-title", classes="screen-title")
+        yield OneLine(plain(self._title()), id="form-title", classes="screen-title")
         if self.mode is Mode.CREATE and self.schemas.notice:
             yield Static(plain(self.schemas.notice), id="form-notice")
         yield Static("", id="form-error", classes="error hidden")

@@ -15,6 +15,7 @@ from tui_admin.core.registry import ModelAdmin
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value
+from tui_admin.ui.widgets.one_line import OneLine
 
 
 class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
@@ -34,7 +35,7 @@ class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="link-form"):
-            yield Static(plain(f"{self.title_text}  (ctrl+s apply · esc cancel)"), classes="screen-title")
+            yield OneLine(plain(f"{self.title_text}  (ctrl+s apply · esc cancel)"), classes="screen-title")
             with Grid(classes="form-grid"):
                 for col in self.columns:
                     yield from field_cells(col, to_form_value(col, self.values.get(col.name)))

@@ -23,6 +23,7 @@ from tui_admin.ui.messages import RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.key_bar import KeyBar
+from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -59,12 +60,12 @@ class LinksScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static("", id="links-title", classes="screen-title")
+        yield OneLine("", id="links-title", classes="screen-title")
         yield Static("", id="links-error", classes="error hidden")
         with Horizontal(id="links-panes"):
             with Vertical(id="links-pane"):
                 title = f"Linked {self.target.info.name} records  (x: remove · e: edit link)"
-                yield Static(plain(title), classes="pane-title")
+                yield OneLine(plain(title), classes="pane-title")
                 links = OpenTable(id="links", cursor_type="row", zebra_stripes=True)
                 links.add_column(" ", key="mark")
                 links.add_column(self.target.info.name, key="label")

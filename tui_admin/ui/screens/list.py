@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.format import display, lookup, visible
 from tui_admin.core.introspect import format_pk
-from tui_admin.core.query import ListQuery, SortKey, Stored
+from tui_admin.core.query import ListQuery, SortKey, Stored, search_scans
 from tui_admin.core.results import Page
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, form_columns, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
@@ -29,6 +29,7 @@ from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.cell_editor import CellEditor
 from tui_admin.ui.widgets.key_bar import KeyBar
+from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -76,9 +77,10 @@ class ListScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(plain(self.model), id="list-title", classes="screen-title")
+        yield OneLine(plain(self.model), id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
         yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
+        yield OneLine("", id="list-empty", classes="hidden")  # "no matches for …" (see _update_title)
         table = RecordTable(id="records")
         for name in self.columns:
             table.add_column(self.admin.label_for(name), key=name)
@@ -263,15 +265,23 @@ class ListScreen(AdminScreen):
         parts.append(f"sorted by {self.admin.label_for(sort.field) if sort else key} "
                      f"{'↓' if sort and sort.descending else '↑'}")
         if q.search.strip():
-            parts.append(f"search “{q.search.strip()}”")
+            scan = " (scan)" if search_scans(self.admin, q.search, self.store.backend) else ""
+            parts.append(f"search “{q.search.strip()}”{scan}")
+        filtered: list[str] = []
         for name, value in q.filters:
             value = value.value if isinstance(value, Stored) else value
             col = self.admin.info.columns.get(name)
             shown = display(col, value) if col is not None else str(value)
-            parts.append(f"{name} = {'NULL' if shown is None else shown}")
+            filtered.append(f"{name} = {'NULL' if shown is None else shown}")
+        parts += filtered
         if self.admin.info.read_only:
             parts.append(f"read-only: {self.admin.info.read_only}")
         self.query_one("#list-title", Static).update(plain(" · ".join(parts)))
+        asked = [f"“{q.search.strip()}”"] if q.search.strip() else []
+        asked += filtered
+        empty = self.query_one("#list-empty", Static)
+        empty.set_class(not (self.total == 0 and asked), "hidden")
+        empty.update(plain(f"no matches for {' · '.join(asked)}" if asked else ""))
 
     def _set_query(self, query: ListQuery) -> None:
         self.query_state = query

@@ -11,10 +11,30 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.screen import Screen
 from textual.widgets import Static
+
+#: Actions that stay on the bar however narrow it is: how to learn the rest, how to leave, and
+#: (on a form or the links editor) how to keep what was typed.
+KEEP = frozenset({"quit", "toggle_help", "save"})
+
+
+def fit_keys(widths: list[int], kept: list[bool], room: int) -> list[bool]:
+    """Which keys to show, given each one's width, whether it must stay, and the room there is:
+    keys are dropped from the end (the least important), never one in `kept`."""
+    shown = [True] * len(widths)
+    total = sum(widths)
+    for i in reversed(range(len(widths))):
+        if total <= room:
+            break
+        if not kept[i]:
+            shown[i] = False
+            total -= widths[i]
+    return shown
 
 
 class KeyBar(Static):
@@ -46,13 +66,20 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.update(self.keys_text())
+
     def _bindings_changed(self, screen: Screen[Any]) -> None:
         if self.is_attached and screen is self.screen:
             self.update(self.keys_text())
 
     def shown_actions(self) -> list[str]:
-        """The actions listed, in order (what a person sees, for tests and scripts)."""
+        """The actions listed, in order (every active one, whether or not it fits the width)."""
         return [binding.action for binding, _ in self._shown()]
+
+    def fitting_actions(self) -> list[str]:
+        """The actions drawn at the bar's current width (what a person sees)."""
+        return [binding.action for binding, _, _ in self._labelled() if binding is not None]
 
     def _shown(self) -> list[tuple[Any, bool]]:
         seen: set[str] = set()
@@ -63,15 +90,29 @@ class KeyBar(Static):
                 shown.append((binding, enabled))
         return shown
 
+    def _labelled(self) -> list[tuple[Any, bool, tuple[str, str]]]:
+        """The keys that fit the bar's width, each as (binding, enabled, (key, description))."""
+        items = [(b, on, (f" {self.app.get_key_display(b)} ", f"{b.description} ")) for b, on in self._shown()]
+        width = self.size.width
+        if not width:  # not laid out yet: everything, as before the first resize
+            return items
+        room = width - cell_len(self._palette_label())
+        widths = [cell_len(key + description) for _, _, (key, description) in items]
+        shown = fit_keys(widths, [b.action in KEEP for b, _, _ in items], room)
+        return [item for item, show in zip(items, shown, strict=True) if show]
+
+    def _palette_label(self) -> str:
+        return " ^p palette " if self.app.ENABLE_COMMAND_PALETTE else ""
+
     def keys_text(self) -> Table:
-        """The keys on the left; the command palette's key on the right."""
+        """The keys on the left (those that fit); the command palette's key on the right."""
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         disabled = self.get_component_rich_style("key-bar--disabled")
         keys = Text(no_wrap=True, overflow="ellipsis")
-        for binding, enabled in self._shown():
-            keys.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else disabled)
-            keys.append(f"{binding.description} ", description_style if enabled else disabled)
+        for _binding, enabled, (key, description) in self._labelled():
+            keys.append(key, key_style if enabled else disabled)
+            keys.append(description, description_style if enabled else disabled)
         palette = Text()
         if self.app.ENABLE_COMMAND_PALETTE:
             palette = Text.assemble((" ^p ", key_style), ("palette ", description_style))

@@ -8,6 +8,9 @@ value holding control characters is edited in its escaped form (`core.format.esc
 and read back exactly (`exact_value`); an unedited field gives back the very value it was given.
 A paste holding control characters (a newline too) switches the input to that form, rather than
 inserting them raw or, as Input does, keeping only the first line.
+
+Its placeholder is shortened to the input's width at word boundaries (`ui.text.shorten`): Input
+crops it at the edge, which on an 80-column terminal left `search Team (name,`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from textual import events
 from textual.widgets import Input
 
 from tui_admin.core.format import escape_controls, has_controls, unescape_controls
+from tui_admin.ui.text import shorten
 
 ESCAPED_HINT = r"escaped, \\ = backslash"
 
@@ -25,7 +29,11 @@ class TextInput(Input):
 
     def __init__(self, value: str = "", **options: object) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
+        self.full_placeholder = self.placeholder
         self.set_exact_value(value)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.placeholder = shorten(self.full_placeholder, self.content_size.width)
 
     @property
     def exact_value(self) -> str:
