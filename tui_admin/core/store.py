@@ -109,7 +109,7 @@ class Store:
         instant however large the table; None where the backend has none, or when the table was
         never analysed."""
         admin = self.admin(query.model)
-        if query.search.strip() or query.filters or query.conditions or query.via:
+        if query.search.strip() or query.filters or query.conditions or query.via or query.keys is not None:
             return None
         stmt = self.backend.row_estimate(admin.info.source)
         if stmt is None:

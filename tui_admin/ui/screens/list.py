@@ -16,13 +16,15 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from tui_admin.core.format import display, lookup, visible
-from tui_admin.core.query import ListQuery, Stored
+from tui_admin.core.query import Filter, ListQuery, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
 from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
+from tui_admin.ui.widgets.filter_bar import FilterBar, FilterChip, field_title
 from tui_admin.ui.widgets.key_bar import KeyBar
+from tui_admin.ui.widgets.picker import Picked
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -40,6 +42,9 @@ class ListScreen(AdminScreen):
         Binding("slash", "search", "Search", key_display="/", id="list.search"),
         Binding("s", "sort", "Sort", id="list.sort"),
         Binding("f", "filter", "Filter", id="list.filter"),
+        Binding("F", "filter_bar", "Filters", key_display="F", show=False, id="list.filter_bar"),
+        Binding("space", "mark", "Mark", show=False, id="list.mark"),
+        Binding("ctrl+a", "mark_all", "Mark all matching", show=False, id="list.mark_all"),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", id="list.back"),
     ]
@@ -56,6 +61,10 @@ class ListScreen(AdminScreen):
         self.total: int | None = None
         self.estimated: int | None = None  # PostgreSQL's planner estimate, shown as ≈N
         self.shown_query = self.query_state  # the query whose rows are on screen
+        #: Marked rows (space): primary key → the key as the database returned it (for `only`).
+        self.marks: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        #: "Mark all matching" (ctrl+a): the query whose whole set is marked, and its count.
+        self.all_marked: tuple[ListQuery, int] | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -64,6 +73,7 @@ class ListScreen(AdminScreen):
         yield Static(plain(self.model), id="list-title", classes="screen-title")
         fields = ", ".join(self.admin.searchable) or "nothing"
         yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
+        yield FilterBar(self.admin.info, self.admin.filters, id="filter-bar", classes="hidden")
         table = RecordTable(id="records")
         for name in self.columns:
             table.add_column(name, key=name)
@@ -71,6 +81,7 @@ class ListScreen(AdminScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(RecordTable).is_marked = self._row_marked
         self.query_one(RecordTable).focus()
         if self.first_page is None:
             self.load("first")
@@ -89,10 +100,12 @@ class ListScreen(AdminScreen):
         self.workers.cancel_node(self)  # what the last visit still had running
         self.window = ListWindow(WINDOW)
         self.total = self.estimated = None
+        self.marks, self.all_marked = {}, None
         box = self.query_one("#search", SearchBox)
         if box.value:
             box.set_exact_value("")
         box.add_class("hidden")
+        self.query_one("#filter-bar", FilterBar).hide_editor()
         table = self.query_one(RecordTable)
         table.loading = False
         table.move_cursor(row=0, column=0)
@@ -241,16 +254,18 @@ class ListScreen(AdminScreen):
                      f"{'↓' if sort and sort.descending else '↑'}")
         if q.search.strip():
             parts.append(f"search “{q.search.strip()}”")
-        for name, value in q.filters:
-            value = value.value if isinstance(value, Stored) else value
-            col = self.admin.info.columns.get(name)
-            shown = display(col, value) if col is not None else str(value)
-            parts.append(f"{name} = {'NULL' if shown is None else shown}")
+        parts += [text for text, _key in self._filter_chips()]
+        marked = self._marked_text()
+        if marked:
+            parts.append(marked)
         if self.admin.info.read_only:
             parts.append(f"read-only: {self.admin.info.read_only}")
         self.query_one("#list-title", Static).update(plain(" · ".join(parts)))
+        self._show_chips()
 
     def _set_query(self, query: ListQuery) -> None:
+        if self.all_marked is not None and not _same_rows(self.all_marked[0], query):
+            self.all_marked = None  # "all matching" meant the rows the old filters matched
         self.query_state = query
         self.total = None
         self.load("first")
@@ -354,6 +369,142 @@ class ListScreen(AdminScreen):
         stored = self.window.raw[self.query_one(RecordTable).cursor_row][field]
         self._set_query(self.query_state.filtered(field, Stored(stored)))
 
+    # -- the filter bar (F): typed filters as chips --------------------------------------------
+
+    def _filter_chips(self) -> list[tuple[str, Any]]:
+        """(text, key) of each active filter, as the title and the chips show it: by label
+        (`team = Preventers`), the label of an `f` filter's key being the one the page has."""
+        q, info = self.query_state, self.admin.info
+        chips: list[tuple[str, Any]] = []
+        for name, value in q.filters:
+            raw = value.value if isinstance(value, Stored) else value
+            col = info.columns.get(name)
+            label = lookup(self.window.labels.get(name), raw) if col is not None and col.foreign_key else None
+            shown = label or (display(col, raw) if col is not None else str(raw))
+            chips.append((f"{field_title(info, name)} = {'NULL' if shown is None else shown}", (name, value)))
+        chips += [(c.describe(field_title(info, c.field)), c) for c in q.conditions]
+        return chips
+
+    def _show_chips(self) -> None:
+        bar = self.query_one("#filter-bar", FilterBar)
+        chips = self._filter_chips()
+        if [text for text, _ in chips] != getattr(bar, "shown_chips", None):
+            bar.shown_chips = [text for text, _ in chips]  # type: ignore[attr-defined]
+            bar.set_chips(chips)
+        bar.set_class(not chips and not bar.open, "hidden")
+
+    def action_filter_bar(self) -> None:
+        """Open the filter bar on the cursor's column (when it is one the bar offers)."""
+        bar = self.query_one("#filter-bar", FilterBar)
+        if not bar.fields:
+            self.notify(f"{self.model} has no fields to filter on", severity="warning")
+            return
+        bar.remove_class("hidden")
+        field = self.columns[self.query_one(RecordTable).cursor_column] if self.columns else None
+        bar.show_editor(field)
+
+    @on(FilterBar.Added)
+    def _filter_added(self, event: FilterBar.Added) -> None:
+        event.stop()
+        col = event.pick
+        if col is None:
+            assert event.condition is not None
+            self.add_filter(event.condition)
+            return
+
+        def picked(choice: Picked | None) -> None:
+            if choice is not None:  # "(none)": the rows without one
+                self.add_filter(Filter(col.name, "=", choice.value, label=choice.label) if choice.value is not None
+                                else Filter(col.name, "empty"))
+
+        self.admin_app.pick(col, None, None, picked)
+
+    def add_filter(self, condition: Filter) -> None:
+        """Apply a typed filter (replacing one of the same field and operator)."""
+        self._set_query(self.query_state.adding(condition))
+
+    @on(FilterChip.Removed)
+    def _chip_removed(self, event: FilterChip.Removed) -> None:
+        event.stop()
+        key = event.chip.key
+        if isinstance(key, Filter):
+            self._set_query(self.query_state.removing(key))
+        else:
+            self._set_query(self.query_state.filtered(*key))  # the same `f` filter again: removed
+        self.query_one(RecordTable).focus()
+
+    @on(FilterBar.Closed)
+    def _filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        event.stop()
+        self._show_chips()
+        self.query_one(RecordTable).focus()
+
+    # -- marks (space, ctrl+a): what export and bulk actions act on -----------------------------
+
+    def _row_marked(self, index: int) -> bool:
+        if self.all_marked is not None:
+            return True
+        if not self.marks or not 0 <= index < len(self.window.rows):
+            return False
+        return self.admin.info.pk_of(self.window.rows[index]) in self.marks
+
+    def _marked_text(self) -> str:
+        if self.all_marked is not None:
+            return f"all {self.all_marked[1]:,} matching marked"
+        return f"{len(self.marks):,} marked" if self.marks else ""
+
+    def marked_query(self) -> ListQuery | None:
+        """The rows marked, in the list's order: the whole filtered set (mark all matching), or
+        the marked keys; None when nothing is marked."""
+        if self.all_marked is not None:
+            return self.query_state
+        if not self.marks:
+            return None
+        return ListQuery(self.model, sort=self.query_state.sort).only(list(self.marks.values()))
+
+    def action_mark(self) -> None:
+        """Mark the row under the cursor (again: unmark it), and move down, so a run of space
+        marks a run of rows."""
+        table = self.query_one(RecordTable)
+        obj = self._current()
+        if obj is None:
+            return
+        if self.all_marked is not None:
+            self.notify("All matching rows are marked: ctrl+a unmarks them", severity="warning")
+            return
+        pk = self.admin.info.pk_of(obj)
+        if pk in self.marks:
+            del self.marks[pk]
+        else:
+            raw = self.window.raw[table.cursor_row]
+            self.marks[pk] = tuple(raw[name] for name in self.admin.info.primary_key)
+        table.refresh()
+        table.move_cursor(row=table.cursor_row + 1)
+        self._update_title()
+
+    def action_mark_all(self) -> None:
+        """Mark every row the list's filters and search match (not only the window), after
+        counting them; again: unmark everything."""
+        if self.all_marked is not None or self.marks:
+            self.all_marked, self.marks = None, {}
+            self.query_one(RecordTable).refresh()
+            self._update_title()
+            self.notify("Marks cleared")
+            return
+        self._mark_all()
+
+    @work(exclusive=True, group="mark", exit_on_error=False)
+    async def _mark_all(self) -> None:
+        query = self.query_state
+        total = await self.store.count(query)
+        if query != self.query_state:
+            return
+        self.all_marked = (query, total)
+        self.total = total
+        self.query_one(RecordTable).refresh()
+        self._update_title()
+        self.notify(f"Marked all {total:,} matching")
+
     def action_refresh(self) -> None:
         self.load("reload")
 
@@ -373,3 +524,9 @@ class ListScreen(AdminScreen):
             self.notify("Stopped: the list shows what it showed before")
             return
         self.app.pop_screen()
+
+
+def _same_rows(a: ListQuery, b: ListQuery) -> bool:
+    """Both queries match the same rows (they may differ in order)."""
+    return (a.model, a.search, a.filters, a.conditions, a.via, a.keys) == (b.model, b.search, b.filters,
+                                                                            b.conditions, b.via, b.keys)
