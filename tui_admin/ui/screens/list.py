@@ -45,6 +45,7 @@ class ListScreen(AdminScreen):
         Binding("F", "filter_bar", "Filters", key_display="F", show=False, id="list.filter_bar"),
         Binding("space", "mark", "Mark", show=False, id="list.mark"),
         Binding("ctrl+a", "mark_all", "Mark all matching", show=False, id="list.mark_all"),
+        Binding("ctrl+e", "export", "Export", show=False, id="list.export"),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", id="list.back"),
     ]
@@ -504,6 +505,23 @@ class ListScreen(AdminScreen):
         self.query_one(RecordTable).refresh()
         self._update_title()
         self.notify(f"Marked all {total:,} matching")
+
+    # -- export (ctrl+e) ----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Export the marked rows if any are marked, else the list as it is (search, filters, sort)."""
+        marked = self.marked_query()
+        if self.all_marked is not None:
+            what = f"all {self.all_marked[1]:,} matching {self.model} rows"
+        elif marked is not None:
+            what = f"the {len(self.marks):,} marked {self.model} row{'s' if len(self.marks) != 1 else ''}"
+        else:
+            parts = [text for text, _ in self._filter_chips()]
+            if self.query_state.search.strip():
+                parts.append(f"search “{self.query_state.search.strip()}”")
+            count = f"{self.total:,} " if self.total is not None else ""
+            what = f"the {count}{self.model} rows of this list" + (f" ({' · '.join(parts)})" if parts else "")
+        self.admin_app.export_rows(marked or self.query_state, what)
 
     def action_refresh(self) -> None:
         self.load("reload")
