@@ -302,11 +302,13 @@ def page_select(
     before: Sequence[Any] | None = None,
     from_end: bool = False,
     limit: int,
+    offset: int = 0,
     parent: ModelInfo | None = None,
 ) -> sa.Select[Any]:
     """One page of `columns` (by default the model's raw columns, see `reading`): the `limit` rows after `after`, from
     `start` on (that row included), before `before`, or at the end (`from_end`). Pages read
-    backwards (`before`, `from_end`) come out in reverse order; the Store flips them."""
+    backwards (`before`, `from_end`) come out in reverse order; the Store flips them. `offset`
+    skips rows first: only for an explicit "go to row N", as its cost grows with N."""
     rules = backend_for(dialect)
     cols = order_columns(admin, query)
     reverse = before is not None or from_end
@@ -318,7 +320,8 @@ def page_select(
     elif before is not None:
         stmt = stmt.where(keyset_condition(cols, before, rules, reverse=True))
     order = [c.column.asc() if c.descending == reverse else c.column.desc() for c in cols]
-    return stmt.order_by(*order).limit(limit)
+    stmt = stmt.order_by(*order).limit(limit)
+    return stmt.offset(offset) if offset else stmt
 
 
 def count_select(

@@ -130,12 +130,14 @@ class Store:
         before: Sequence[Any] | None = None,
         from_end: bool = False,
         limit: int = 100,
+        offset: int = 0,
     ) -> Page:
         """`limit` rows after the cursor `after`, from `start` (included), before `before`, the
         last ones (`from_end`), or the first ones; always in list order. Cursors come from a
-        page (`Page.cursors`, `first`, `last`): the rows' values as the database returned them."""
+        page (`Page.cursors`, `first`, `last`): the rows' values as the database returned them.
+        `offset` skips that many rows first (OFFSET: "go to row N" only; it reads the rows it skips)."""
         return await self._run(f"list {query.model}", lambda s: self.reading.page(
-            s, query, after=after, start=start, before=before, from_end=from_end, limit=limit))
+            s, query, after=after, start=start, before=before, from_end=from_end, limit=limit, offset=offset))
 
     async def values_page(
         self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000

@@ -523,6 +523,41 @@ class ListScreen(AdminScreen):
             what = f"the {count}{self.model} rows of this list" + (f" ({' · '.join(parts)})" if parts else "")
         self.admin_app.export_rows(marked or self.query_state, what)
 
+    # -- the command palette's commands of this screen (ui/commands.py) ------------------------
+
+    def palette_commands(self, text: str) -> list[tuple[str, str, Any]]:
+        """(title, help, callback) of what the palette offers on this list; `text` is what was
+        typed, for "row N"."""
+        commands: list[tuple[str, str, Any]] = [
+            ("Add a filter", f"the filter bar of {self.model} (F)", self.action_filter_bar),
+            ("Export", "the marked rows, or this list as it is, to CSV/JSON (ctrl+e)", self.action_export),
+            ("Mark all matching", "every row the filters and search match, not only those shown (ctrl+a)",
+             self.action_mark_all),
+        ]
+        words = text.lower().replace("go to", "").split()
+        number = words[-1].replace(",", "") if words and words[0] == "row" and len(words) == 2 else ""
+        if number.isdigit() and int(number) >= 1:
+            n = int(number)
+            commands.append((f"Go to row {n:,}", f"read with OFFSET: the database reads and skips {n - 1:,} rows",
+                             lambda: self.go_to_row(n)))
+        else:
+            commands.append(("Go to row N", "type: row 500 (read with OFFSET)",
+                             lambda: self.notify("Type the row's number in the palette: row 500")))
+        return commands
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def go_to_row(self, n: int) -> None:
+        """Show the list from its row `n` (1-based): OFFSET, the only read that is not by keyset,
+        which is why it is only done when asked, and said so."""
+        page = await self.store.page(self.query_state, offset=n - 1, limit=self.admin.page_size)
+        if not page.rows:
+            self.notify(f"{self.model} has fewer than {n:,} rows", severity="warning")
+            return
+        self._replace(page, before=n > 1, after=page.has_more, cursor=0)
+        self._update_title()
+        self.notify(f"Row {n:,} (read with OFFSET {n - 1:,}: the database read the rows before it)")
+        self.admin_app.rendered("list:row")
+
     def action_refresh(self) -> None:
         self.load("reload")
 
