@@ -70,7 +70,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Select([(plain(name), fmt) for fmt, name in FORMAT_NAMES.items()], value="csv",
                          allow_blank=False, id="export-format")
             yield Input(export.suggested_name(self.list_query.model, "csv"), id="export-path")
-            yield ProgressBar(id="export-progress", show_eta=False)
+            yield ProgressBar(id="export-progress", show_eta=False, classes="hidden")  # shown once it runs
             yield Static(plain("enter: export · escape: cancel"), id="export-status")
 
     def on_mount(self) -> None:
@@ -121,6 +121,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def _start(self, path: Path) -> None:
         self._status(f"exporting to {path}…")
+        self.query_one("#export-progress", ProgressBar).remove_class("hidden")
         self._job = self.run_export(path, self.fmt)
 
     @work(exclusive=True, group="export", exit_on_error=False)

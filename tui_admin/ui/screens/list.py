@@ -562,6 +562,9 @@ class ListScreen(AdminScreen):
         self.load("reload")
 
     def action_back(self) -> None:
+        if self.query_one("#filter-bar", FilterBar).open:  # the filter bar's row closes first
+            self.query_one("#filter-bar", FilterBar).action_close()
+            return
         box = self.query_one("#search", SearchBox)
         if box.has_focus or box.value:
             box.set_exact_value("")
