@@ -42,6 +42,8 @@ class DeletePlan:
     examples: dict[str, list[str]] = field(default_factory=dict)
     #: How many rows of the model itself go (1 for one record; the count of a bulk delete).
     rows: int = 1
+    #: A bulk delete (of marked rows or all matching): `label` counts the rows instead of naming one.
+    many: bool = False
     #: The link rows to delete before the record, deepest first (not shown; run by `delete`).
     link_deletes: list[sa.Delete] = field(default_factory=list, repr=False, compare=False)
 

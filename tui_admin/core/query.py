@@ -103,6 +103,9 @@ class ListQuery:
     filters: tuple[tuple[str, Any], ...] = ()  # equality with a cell's value (`f`)
     via: Via | None = None  # only the rows related to one record (a relation's full list)
     conditions: tuple[Filter, ...] = ()  # the filter bar's typed filters
+    #: Only the rows with these primary keys (as the database returned them): the marked rows an
+    #: export or an action works on. None: no such restriction.
+    keys: tuple[tuple[Any, ...], ...] | None = None
 
     def adding(self, condition: Filter) -> ListQuery:
         """Add a typed filter, replacing one of the same field and operator."""
@@ -111,6 +114,10 @@ class ListQuery:
 
     def removing(self, condition: Filter) -> ListQuery:
         return replace(self, conditions=tuple(c for c in self.conditions if c != condition))
+
+    def only(self, keys: Sequence[tuple[Any, ...]] | None) -> ListQuery:
+        """The same view restricted to the rows with these primary keys (None: no restriction)."""
+        return replace(self, keys=None if keys is None else tuple(tuple(k) for k in keys))
 
     def sorted_by(self, field: str) -> ListQuery:
         """Sort by `field`; asked again for the same field, reverse it."""
@@ -283,10 +290,26 @@ def where_clause(
                                                  ordered=condition.field == leading))
         except ValueError as exc:
             raise ConfigError(f"{info.name}.{condition.field}: {exc}") from None
+    if query.keys is not None:
+        conditions.append(keys_condition(info, query.keys, rules))
     search = search_condition(admin, query.search, rules)
     if search is not None:
         conditions.append(search)
     return conditions
+
+
+def keys_condition(info: ModelInfo, keys: Sequence[tuple[Any, ...]], rules: Backend) -> sa.ColumnElement[bool]:
+    """The rows with these primary keys, each compared in the column's own representation (the
+    keys are cells as the database returned them): `pk IN (…)` for a one-column key (an index
+    lookup per key), `(a = … AND b = …) OR …` for a composite one (portable: SQLite has no
+    row-value IN on older versions)."""
+    cols = [info.columns[name] for name in info.primary_key]
+    if not keys:
+        return sa.false()
+    if len(cols) == 1:
+        column, bind = cols[0].column, (lambda v: rules.cursor_value(cols[0], v))
+        return column.in_([bind(k[0]) for k in keys])
+    return sa.or_(*(sa.and_(*(rules.equals(c, v) for c, v in zip(cols, key, strict=True))) for key in keys))
 
 
 def page_select(
@@ -300,11 +323,13 @@ def page_select(
     before: Sequence[Any] | None = None,
     from_end: bool = False,
     limit: int,
+    offset: int = 0,
     parent: ModelInfo | None = None,
 ) -> sa.Select[Any]:
     """One page of `columns` (by default the model's raw columns, see `reading`): the `limit` rows after `after`, from
     `start` on (that row included), before `before`, or at the end (`from_end`). Pages read
-    backwards (`before`, `from_end`) come out in reverse order; the Store flips them."""
+    backwards (`before`, `from_end`) come out in reverse order; the Store flips them. `offset`
+    skips rows first: only for an explicit "go to row N", as its cost grows with N."""
     rules = backend_for(dialect)
     cols = order_columns(admin, query)
     reverse = before is not None or from_end
@@ -317,7 +342,8 @@ def page_select(
     elif before is not None:
         stmt = stmt.where(keyset_condition(cols, before, rules, reverse=True))
     order = [c.column.asc() if c.descending == reverse else c.column.desc() for c in cols]
-    return stmt.order_by(*order).limit(limit)
+    stmt = stmt.order_by(*order).limit(limit)
+    return stmt.offset(offset) if offset else stmt
 
 
 def count_select(

@@ -106,6 +106,7 @@ class Reading:
         before: Sequence[Any] | None = None,
         from_end: bool = False,
         limit: int = 100,
+        offset: int = 0,
     ) -> Page:
         """See `Store.page`."""
         admin = self.registry[query.model]
@@ -113,7 +114,7 @@ class Reading:
         reader = self.reader(info)
         stmt = page_select(
             admin, query, self.rules, reader.columns, after=after, start=start, before=before, from_end=from_end,
-            limit=limit + 1, parent=self.parent(query),
+            limit=limit + 1, offset=offset, parent=self.parent(query),
         )
         # A to-one relation column shows the label of its foreign key; a to-many one a count,
         # computed in the page's own statement by a correlated count on the indexed key.

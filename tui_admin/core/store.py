@@ -106,7 +106,8 @@ class Store:
         instant however large the table; None where the backend has none, or when the table was
         never analysed."""
         admin = self.admin(query.model)
-        if query.search.strip() or query.filters or query.conditions or query.via or admin.has_hook("list_query"):
+        if (query.search.strip() or query.filters or query.conditions or query.via or query.keys is not None
+                or admin.has_hook("list_query")):
             return None
         stmt = self.backend.row_estimate(admin.info.source)
         if stmt is None:
@@ -127,12 +128,14 @@ class Store:
         before: Sequence[Any] | None = None,
         from_end: bool = False,
         limit: int = 100,
+        offset: int = 0,
     ) -> Page:
         """`limit` rows after the cursor `after`, from `start` (included), before `before`, the
         last ones (`from_end`), or the first ones; always in list order. Cursors come from a
-        page (`Page.cursors`, `first`, `last`): the rows' values as the database returned them."""
+        page (`Page.cursors`, `first`, `last`): the rows' values as the database returned them.
+        `offset` skips that many rows first (OFFSET: "go to row N" only; it reads the rows it skips)."""
         return await self._run(f"list {query.model}", lambda s: self.reading.page(
-            s, query, after=after, start=start, before=before, from_end=from_end, limit=limit))
+            s, query, after=after, start=start, before=before, from_end=from_end, limit=limit, offset=offset))
 
     async def values_page(
         self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000

@@ -249,7 +249,7 @@ def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seque
     condition = chosen_rows(reading, info, chosen)
     n = session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition)) or 0
     plan = plan_delete(session, info.table, condition, f"{n:,} {info.name} row(s)", reading)
-    plan.rows = n
+    plan.rows, plan.many = n, True
     return plan
 
 

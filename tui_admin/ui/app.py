@@ -23,14 +23,24 @@ from tui_admin.core.doctor import models_module
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
 from tui_admin.core.format import visible
 from tui_admin.core.introspect import ColumnInfo
+from tui_admin.core.query import ListQuery
 from tui_admin.core.registry import ConfigError, ModelAdmin, Registry
 from tui_admin.core.store import Store
 from tui_admin.ui.commands import AdminCommands, DoctorCommands
-from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList, RecordsChanged
+from tui_admin.ui.messages import (
+    DeleteRecord,
+    DeleteRecords,
+    EditLinks,
+    EditRecord,
+    OpenDetail,
+    OpenList,
+    RecordsChanged,
+)
 from tui_admin.ui.navigation import Navigator
 from tui_admin.ui.screens.base import describe
 from tui_admin.ui.screens.confirm import ConfirmScreen
 from tui_admin.ui.screens.doctor import DoctorScreen
+from tui_admin.ui.screens.export import ExportScreen
 from tui_admin.ui.screens.link_form import LinkFormScreen
 from tui_admin.ui.screens.models import ModelsScreen
 from tui_admin.ui.screens.picker import Picked, PickerScreen
@@ -245,6 +255,9 @@ class AdminApp(App[None]):
     def on_delete_record(self, message: DeleteRecord) -> None:
         self.navigator.delete_record(message.model, message.pk)
 
+    def on_delete_records(self, message: DeleteRecords) -> None:
+        self.navigator.delete_records(message.model, message.chosen, message.done)
+
     def on_records_changed(self, message: RecordsChanged) -> None:
         self.navigator.records_changed(message.models)
 
@@ -263,6 +276,11 @@ class AdminApp(App[None]):
         """The search picker for foreign key `col`; `picked` gets the chosen record, or None."""
         assert self.store is not None
         self.push_screen(PickerScreen(self.store, col, current, label), picked)
+
+    def export_rows(self, query: ListQuery, what: str) -> None:
+        """The export dialog for the rows of `query` (a list's view, or its marked rows)."""
+        assert self.store is not None
+        self.push_screen(ExportScreen(self.store, query, what))
 
     def edit_link_row(self, link: ModelAdmin, columns: list[str], values: dict[str, Any], title: str,
                       done: Callable[[dict[str, Any] | None], None]) -> None:

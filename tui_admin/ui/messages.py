@@ -8,7 +8,7 @@ screen knows another screen's class, and a screen reloads only when something it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual.message import Message
@@ -55,6 +55,15 @@ class DeleteRecord(Message):
     def __init__(self, model: str, pk: tuple[Any, ...]) -> None:
         super().__init__()
         self.model, self.pk = model, pk
+
+
+class DeleteRecords(Message):
+    """Ask (the plan aggregated over them), then delete the marked rows, or all that `chosen` (a
+    query) matches, in one transaction; `done` runs once they are gone (the marks are cleared)."""
+
+    def __init__(self, model: str, chosen: list[tuple[Any, ...]] | ListQuery, done: Callable[[], None]) -> None:
+        super().__init__()
+        self.model, self.chosen, self.done = model, chosen, done
 
 
 class RecordsChanged(Message):

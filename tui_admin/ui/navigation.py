@@ -196,6 +196,30 @@ class Navigator:
 
         self.app.run_worker(run(), group="delete", exclusive=True, exit_on_error=False)
 
+    def delete_records(self, model: str, chosen: list[tuple[Any, ...]] | ListQuery, done: Callable[[], None]) -> None:
+        """Ask, showing the plan aggregated over the marked rows (or all matching), then delete
+        them in one transaction of set-based statements; refused, naming every blocker, when any
+        is referred to. `escape` while it runs stops it: nothing is deleted."""
+        origin = self._origin()
+        store = self.store
+
+        async def run() -> None:
+            plan = await store.delete_many_preview(model, chosen)
+            dialog = ConfirmScreen(delete_question(model, plan), yes="Delete", allowed=plan.allowed)
+            if not await self.app.push_screen_wait(dialog):
+                return
+            try:
+                await save_visibly(origin or self.app.screen, f"Deleting {plan.label}",
+                                   store.delete_many(model, chosen))
+            except SaveStopped as exc:
+                self.app.notify(str(exc), severity="warning")
+                return
+            self.app.notify(f"Deleted {plan.label}")
+            done()
+            self.records_changed(self._touched(model, plan))
+
+        self.app.run_worker(run(), group="delete", exclusive=True, exit_on_error=False)
+
     def _touched(self, model: str, plan: DeletePlan) -> set[str]:
         """The models whose rows a delete removed or changed: the record's, and those of its link
         rows and of what the database cascaded to."""

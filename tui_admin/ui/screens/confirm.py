@@ -60,14 +60,15 @@ def delete_question(model: str, plan: DeletePlan) -> str:
         return sum(n for t, n in [*plan.links, *plan.cascades, *plan.set_null] if t == table) or sum(
             n for t, _, n in plan.blockers if t == table)
 
+    what = plan.label if plan.many else f"{model} “{plan.label}”"
     if not plan.allowed:
-        lines = [f"{model} “{plan.label}” cannot be deleted:"]
-        lines += [f"  {n} {table} row(s) refer to it ({table}.{column}){named(table)}"
+        lines = [f"{what} cannot be deleted:"]
+        lines += [f"  {n} {table} row(s) refer to {'them' if plan.many else 'it'} ({table}.{column}){named(table)}"
                   for table, column, n in plan.blockers]
         lines.append("Reassign or delete those first.")
         return "\n".join(lines)
-    lines = [f"Delete {model} “{plan.label}”?"]
-    lines += [f"  also removes its {n} link row(s) in {table}" for table, n in plan.links]
+    lines = [f"Delete {what}?"]
+    lines += [f"  also removes {'their' if plan.many else 'its'} {n} link row(s) in {table}" for table, n in plan.links]
     lines += [f"  the database also deletes {n} {table} row(s) (ON DELETE CASCADE){named(table)}"
               for table, n in plan.cascades]
     lines += [f"  the database clears the key of {n} {table} row(s) (ON DELETE SET NULL){named(table)}"

@@ -20,16 +20,18 @@ from textual.widgets import Input, Static
 from tui_admin.core.errors import ConflictError, WriteError
 from tui_admin.core.format import display, lookup, visible
 from tui_admin.core.introspect import format_pk
-from tui_admin.core.query import ListQuery, SortKey, Stored, search_scans
+from tui_admin.core.query import Filter, ListQuery, SortKey, Stored, search_scans
 from tui_admin.core.results import Page
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, form_columns, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
-from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail, RecordsChanged
+from tui_admin.ui.messages import DeleteRecord, DeleteRecords, EditRecord, OpenDetail, RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.cell_editor import CellEditor
+from tui_admin.ui.widgets.filter_bar import FilterBar, FilterChip, field_title
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.one_line import OneLine
+from tui_admin.ui.widgets.picker import Picked
 from tui_admin.ui.widgets.record_table import RecordTable
 from tui_admin.ui.widgets.search_box import SearchBox
 from tui_admin.ui.widgets.title_bar import TitleBar
@@ -47,6 +49,10 @@ class ListScreen(AdminScreen):
         Binding("slash", "search", "Search", key_display="/", id="list.search"),
         Binding("s", "sort", "Sort", id="list.sort"),
         Binding("f", "filter", "Filter", id="list.filter"),
+        Binding("F", "filter_bar", "Filters", key_display="F", show=False, id="list.filter_bar"),
+        Binding("space", "mark", "Mark", show=False, id="list.mark"),
+        Binding("ctrl+a", "mark_all", "Mark all matching", show=False, id="list.mark_all"),
+        Binding("ctrl+e", "export", "Export", show=False, id="list.export"),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", id="list.back"),
         # -- in-place edit (column_editable_list): see "in-place edit" below
@@ -72,6 +78,10 @@ class ListScreen(AdminScreen):
         self.total: int | None = None
         self.estimated: int | None = None  # PostgreSQL's planner estimate, shown as ≈N
         self.shown_query = self.query_state  # the query whose rows are on screen
+        #: Marked rows (space): primary key → the key as the database returned it (for `only`).
+        self.marks: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        #: "Mark all matching" (ctrl+a): the query whose whole set is marked, and its count.
+        self.all_marked: tuple[ListQuery, int] | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -81,6 +91,7 @@ class ListScreen(AdminScreen):
         fields = ", ".join(self.admin.searchable) or "nothing"
         yield SearchBox(placeholder=visible(f"search {fields}  (^prefix  =exact)"), id="search", classes="hidden")
         yield OneLine("", id="list-empty", classes="hidden")  # "no matches for …" (see _update_title)
+        yield FilterBar(self.admin.info, self.admin.filters, id="filter-bar", classes="hidden")
         table = RecordTable(id="records")
         for name in self.columns:
             table.add_column(self.admin.label_for(name), key=name)
@@ -89,6 +100,7 @@ class ListScreen(AdminScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(RecordTable).is_marked = self._row_marked
         self.query_one(RecordTable).focus()
         if self.first_page is None:
             self.load("first")
@@ -109,10 +121,12 @@ class ListScreen(AdminScreen):
         self.query_one(CellEditor).close()
         self.window = ListWindow(WINDOW)
         self.total = self.estimated = None
+        self.marks, self.all_marked = {}, None
         box = self.query_one("#search", SearchBox)
         if box.value:
             box.set_exact_value("")
         box.add_class("hidden")
+        self.query_one("#filter-bar", FilterBar).hide_editor()
         table = self.query_one(RecordTable)
         table.loading = False
         table.move_cursor(row=0, column=0)
@@ -267,16 +281,15 @@ class ListScreen(AdminScreen):
         if q.search.strip():
             scan = " (scan)" if search_scans(self.admin, q.search, self.store.backend) else ""
             parts.append(f"search “{q.search.strip()}”{scan}")
-        filtered: list[str] = []
-        for name, value in q.filters:
-            value = value.value if isinstance(value, Stored) else value
-            col = self.admin.info.columns.get(name)
-            shown = display(col, value) if col is not None else str(value)
-            filtered.append(f"{name} = {'NULL' if shown is None else shown}")
+        filtered = [text for text, _key in self._filter_chips()]
         parts += filtered
+        marked = self._marked_text()
+        if marked:
+            parts.append(marked)
         if self.admin.info.read_only:
             parts.append(f"read-only: {self.admin.info.read_only}")
         self.query_one("#list-title", Static).update(plain(" · ".join(parts)))
+        self._show_chips()
         asked = [f"“{q.search.strip()}”"] if q.search.strip() else []
         asked += filtered
         empty = self.query_one("#list-empty", Static)
@@ -284,6 +297,8 @@ class ListScreen(AdminScreen):
         empty.update(plain(f"no matches for {' · '.join(asked)}" if asked else ""))
 
     def _set_query(self, query: ListQuery) -> None:
+        if self.all_marked is not None and not _same_rows(self.all_marked[0], query):
+            self.all_marked = None  # "all matching" meant the rows the old filters matched
         self.query_state = query
         self.total = None
         self.load("first")
@@ -351,9 +366,18 @@ class ListScreen(AdminScreen):
             self.post_message(EditRecord(self.model, pk))
 
     def action_delete(self) -> None:
+        """The marked rows (or all matching) when there are marks, else the row under the cursor."""
+        if self.all_marked is not None or self.marks:
+            chosen: list[tuple[Any, ...]] | ListQuery = (
+                self.all_marked[0] if self.all_marked is not None else list(self.marks.values()))
+            self.post_message(DeleteRecords(self.model, chosen, self._clear_marks))
+            return
         pk = self._current_pk()
         if pk is not None:
             self.post_message(DeleteRecord(self.model, pk))  # the App asks, deletes, reloads this
+
+    def _clear_marks(self) -> None:
+        self.marks, self.all_marked = {}, None
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -390,10 +414,201 @@ class ListScreen(AdminScreen):
         stored = self.window.raw[self.query_one(RecordTable).cursor_row][field]
         self._set_query(self.query_state.filtered(field, Stored(stored)))
 
+    # -- the filter bar (F): typed filters as chips --------------------------------------------
+
+    def _filter_chips(self) -> list[tuple[str, Any]]:
+        """(text, key) of each active filter, as the title and the chips show it: by label
+        (`team = Preventers`), the label of an `f` filter's key being the one the page has."""
+        q, info = self.query_state, self.admin.info
+        chips: list[tuple[str, Any]] = []
+        for name, value in q.filters:
+            raw = value.value if isinstance(value, Stored) else value
+            col = info.columns.get(name)
+            label = lookup(self.window.labels.get(name), raw) if col is not None and col.foreign_key else None
+            shown = label or (display(col, raw) if col is not None else str(raw))
+            chips.append((f"{field_title(info, name)} = {'NULL' if shown is None else shown}", (name, value)))
+        chips += [(c.describe(field_title(info, c.field)), c) for c in q.conditions]
+        return chips
+
+    def _show_chips(self) -> None:
+        bar = self.query_one("#filter-bar", FilterBar)
+        chips = self._filter_chips()
+        if [text for text, _ in chips] != getattr(bar, "shown_chips", None):
+            bar.shown_chips = [text for text, _ in chips]  # type: ignore[attr-defined]
+            bar.set_chips(chips)
+        bar.set_class(not chips and not bar.open, "hidden")
+
+    def action_filter_bar(self) -> None:
+        """Open the filter bar on the cursor's column (when it is one the bar offers)."""
+        bar = self.query_one("#filter-bar", FilterBar)
+        if not bar.fields:
+            self.notify(f"{self.model} has no fields to filter on", severity="warning")
+            return
+        bar.remove_class("hidden")
+        field = self.columns[self.query_one(RecordTable).cursor_column] if self.columns else None
+        bar.show_editor(field)
+
+    @on(FilterBar.Added)
+    def _filter_added(self, event: FilterBar.Added) -> None:
+        event.stop()
+        col = event.pick
+        if col is None:
+            assert event.condition is not None
+            self.add_filter(event.condition)
+            return
+
+        def picked(choice: Picked | None) -> None:
+            if choice is not None:  # "(none)": the rows without one
+                self.add_filter(Filter(col.name, "=", choice.value, label=choice.label) if choice.value is not None
+                                else Filter(col.name, "empty"))
+
+        self.admin_app.pick(col, None, None, picked)
+
+    def add_filter(self, condition: Filter) -> None:
+        """Apply a typed filter (replacing one of the same field and operator)."""
+        self._set_query(self.query_state.adding(condition))
+
+    @on(FilterChip.Removed)
+    def _chip_removed(self, event: FilterChip.Removed) -> None:
+        event.stop()
+        key = event.chip.key
+        if isinstance(key, Filter):
+            self._set_query(self.query_state.removing(key))
+        else:
+            self._set_query(self.query_state.filtered(*key))  # the same `f` filter again: removed
+        self.query_one(RecordTable).focus()
+
+    @on(FilterBar.Closed)
+    def _filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        event.stop()
+        self._show_chips()
+        self.query_one(RecordTable).focus()
+
+    # -- marks (space, ctrl+a): what export and bulk actions act on -----------------------------
+
+    def _row_marked(self, index: int) -> bool:
+        if self.all_marked is not None:
+            return True
+        if not self.marks or not 0 <= index < len(self.window.rows):
+            return False
+        return self.admin.info.pk_of(self.window.rows[index]) in self.marks
+
+    def _marked_text(self) -> str:
+        if self.all_marked is not None:
+            return f"all {self.all_marked[1]:,} matching marked"
+        return f"{len(self.marks):,} marked" if self.marks else ""
+
+    def marked_query(self) -> ListQuery | None:
+        """The rows marked, in the list's order: the whole filtered set (mark all matching), or
+        the marked keys; None when nothing is marked."""
+        if self.all_marked is not None:
+            return self.query_state
+        if not self.marks:
+            return None
+        return ListQuery(self.model, sort=self.query_state.sort).only(list(self.marks.values()))
+
+    def action_mark(self) -> None:
+        """Mark the row under the cursor (again: unmark it), and move down, so a run of space
+        marks a run of rows."""
+        table = self.query_one(RecordTable)
+        obj = self._current()
+        if obj is None:
+            return
+        if self.all_marked is not None:
+            self.notify("All matching rows are marked: ctrl+a unmarks them", severity="warning")
+            return
+        pk = self.admin.info.pk_of(obj)
+        if pk in self.marks:
+            del self.marks[pk]
+        else:
+            raw = self.window.raw[table.cursor_row]
+            self.marks[pk] = tuple(raw[name] for name in self.admin.info.primary_key)
+        table.refresh()
+        table.move_cursor(row=table.cursor_row + 1)
+        self._update_title()
+
+    def action_mark_all(self) -> None:
+        """Mark every row the list's filters and search match (not only the window), after
+        counting them; again: unmark everything."""
+        if self.all_marked is not None or self.marks:
+            self.all_marked, self.marks = None, {}
+            self.query_one(RecordTable).refresh()
+            self._update_title()
+            self.notify("Marks cleared")
+            return
+        self._mark_all()
+
+    @work(exclusive=True, group="mark", exit_on_error=False)
+    async def _mark_all(self) -> None:
+        query = self.query_state
+        total = await self.store.count(query)
+        if query != self.query_state:
+            return
+        self.all_marked = (query, total)
+        self.total = total
+        self.query_one(RecordTable).refresh()
+        self._update_title()
+        self.notify(f"Marked all {total:,} matching")
+
+    # -- export (ctrl+e) ----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Export the marked rows if any are marked, else the list as it is (search, filters, sort)."""
+        marked = self.marked_query()
+        if self.all_marked is not None:
+            what = f"all {self.all_marked[1]:,} matching {self.model} rows"
+        elif marked is not None:
+            what = f"the {len(self.marks):,} marked {self.model} row{'s' if len(self.marks) != 1 else ''}"
+        else:
+            parts = [text for text, _ in self._filter_chips()]
+            if self.query_state.search.strip():
+                parts.append(f"search “{self.query_state.search.strip()}”")
+            count = f"{self.total:,} " if self.total is not None else ""
+            what = f"the {count}{self.model} rows of this list" + (f" ({' · '.join(parts)})" if parts else "")
+        self.admin_app.export_rows(marked or self.query_state, what)
+
+    # -- the command palette's commands of this screen (ui/commands.py) ------------------------
+
+    def palette_commands(self, text: str) -> list[tuple[str, str, Any]]:
+        """(title, help, callback) of what the palette offers on this list; `text` is what was
+        typed, for "row N"."""
+        commands: list[tuple[str, str, Any]] = [
+            ("Add a filter", f"the filter bar of {self.model} (F)", self.action_filter_bar),
+            ("Export", "the marked rows, or this list as it is, to CSV/JSON (ctrl+e)", self.action_export),
+            ("Mark all matching", "every row the filters and search match, not only those shown (ctrl+a)",
+             self.action_mark_all),
+        ]
+        words = text.lower().replace("go to", "").split()
+        number = words[-1].replace(",", "") if words and words[0] == "row" and len(words) == 2 else ""
+        if number.isdigit() and int(number) >= 1:
+            n = int(number)
+            commands.append((f"Go to row {n:,}", f"read with OFFSET: the database reads and skips {n - 1:,} rows",
+                             lambda: self.go_to_row(n)))
+        else:
+            commands.append(("Go to row N", "type: row 500 (read with OFFSET)",
+                             lambda: self.notify("Type the row's number in the palette: row 500")))
+        return commands
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def go_to_row(self, n: int) -> None:
+        """Show the list from its row `n` (1-based): OFFSET, the only read that is not by keyset,
+        which is why it is only done when asked, and said so."""
+        page = await self.store.page(self.query_state, offset=n - 1, limit=self.admin.page_size)
+        if not page.rows:
+            self.notify(f"{self.model} has fewer than {n:,} rows", severity="warning")
+            return
+        self._replace(page, before=n > 1, after=page.has_more, cursor=0)
+        self._update_title()
+        self.notify(f"Row {n:,} (read with OFFSET {n - 1:,}: the database read the rows before it)")
+        self.admin_app.rendered("list:row")
+
     def action_refresh(self) -> None:
         self.load("reload")
 
     def action_back(self) -> None:
+        if self.query_one("#filter-bar", FilterBar).open:  # the filter bar's row closes first
+            self.query_one("#filter-bar", FilterBar).action_close()
+            return
         box = self.query_one("#search", SearchBox)
         if box.has_focus or box.value:
             box.set_exact_value("")
@@ -493,10 +708,19 @@ class ListScreen(AdminScreen):
     # in one transaction. Marked rows / all matching are for the marks' own keys to hand over
     # (`_action_keys`).
 
-    def _action_keys(self) -> list[tuple[Any, ...]]:
-        """The rows an action acts on: the row under the cursor."""
+    def _action_keys(self) -> list[tuple[Any, ...]] | ListQuery:
+        """The rows an action acts on: all matching, the marked rows, or the row under the cursor."""
+        if self.all_marked is not None:
+            return self.all_marked[0]
+        if self.marks:
+            return list(self.marks.values())
         pk = self._current_pk()
         return [] if pk is None else [pk]
+
+    def _rows_text(self, keys: list[tuple[Any, ...]] | ListQuery) -> str:
+        if isinstance(keys, ListQuery):
+            return f"all {self.all_marked[1]:,} matching {self.model} rows" if self.all_marked else self.model
+        return f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
 
     def action_actions(self) -> None:
         keys = self._action_keys()
@@ -506,18 +730,18 @@ class ListScreen(AdminScreen):
         if len(actions) == 1:
             self._confirm_action(actions[0].name, keys)
             return
-        where = f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
+        where = self._rows_text(keys)
         self.app.search_commands(
             [(act.title, partial(self._confirm_action, act.name, keys), act.confirm) for act in actions],
             placeholder=f"Run an action on {where}…",
         )
 
-    def _confirm_action(self, name: str, keys: list[tuple[Any, ...]]) -> None:
+    def _confirm_action(self, name: str, keys: list[tuple[Any, ...]] | ListQuery) -> None:
         act = self.admin.action_named(name)
         if act.confirm is None:
             self._run_action(name, keys)
             return
-        rows = f"{self.model} #{format_pk(keys[0])}" if len(keys) == 1 else f"{len(keys):,} {self.model} rows"
+        rows = self._rows_text(keys)
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -526,12 +750,20 @@ class ListScreen(AdminScreen):
         self.admin_app.ask(f"{act.confirm}\n({rows})", answer, yes=act.title)
 
     @work(group="action", exit_on_error=False)
-    async def _run_action(self, name: str, keys: list[tuple[Any, ...]]) -> None:
+    async def _run_action(self, name: str, keys: list[tuple[Any, ...]] | ListQuery) -> None:
         title = self.admin.action_named(name).title
         try:
-            result = await self.store.run_action(self.model, name, keys=keys)
+            if isinstance(keys, ListQuery):
+                result = await self.store.run_action(self.model, name, query=keys)
+            else:
+                result = await self.store.run_action(self.model, name, keys=keys)
         except Exception as exc:  # the action's own error, or the database's: nothing was written
             self.notify(f"{title}: {describe(exc)}", severity="error")
             return
         self.notify(f"{title}: {result}" if result is not None else f"{title}: done")
         self.post_message(RecordsChanged({self.model}))
+
+def _same_rows(a: ListQuery, b: ListQuery) -> bool:
+    """Both queries match the same rows (they may differ in order)."""
+    return (a.model, a.search, a.filters, a.conditions, a.via, a.keys) == (b.model, b.search, b.filters,
+                                                                            b.conditions, b.via, b.keys)

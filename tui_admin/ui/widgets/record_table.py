@@ -19,6 +19,7 @@ markup); `OpenTable` is one whose `enter` is listed as "Open" (for the short tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -97,6 +98,7 @@ class RecordTable(ScrollView, can_focus=True):
         "record-table--cursor",
         "record-table--even-row",
         "record-table--null",
+        "record-table--marked",
     }
     DEFAULT_CSS = """
     RecordTable {
@@ -121,12 +123,18 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable > .record-table--even-row {
         background: $surface-lighten-1 20%;
     }
+    RecordTable > .record-table--marked {
+        background: $accent 30%;
+        text-style: bold;
+    }
     RecordTable > .record-table--null {
         color: $text-disabled;
     }
     """
 
     header_height = 1  # the column labels: always the top line
+    #: Whether row `index` is marked (drawn with `●` and the marked style); set by the list.
+    is_marked: Callable[[int], bool] | None = None
     cursor_row: reactive[int] = reactive(0, layout=False, repaint=False)
     cursor_column: reactive[int] = reactive(0, layout=False, repaint=False)
 
@@ -309,6 +317,7 @@ class RecordTable(ScrollView, can_focus=True):
                 styles["base", is_even] = row_base
                 styles["null", is_even] = row_base + self.get_component_rich_style("record-table--null")
                 styles["cursor", is_even] = row_base + self.get_component_rich_style("record-table--cursor")
+                styles["marked", is_even] = row_base + self.get_component_rich_style("record-table--marked")
             self._styles = styles
         return self._styles[part, even]
 
@@ -324,18 +333,22 @@ class RecordTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self._style("base", False))
             even = bool(index % 2)
             cursor = self.cursor_column if index == self.cursor_row else None
-            strip = self._strip(self._rows[index], self._style("base", even), self._style("null", even), cursor,
-                                self._style("cursor", even))
+            marked = self.is_marked is not None and self.is_marked(index)
+            base = self._style("marked" if marked else "base", even)
+            strip = self._strip(self._rows[index], base, self._style("null", even), cursor,
+                                self._style("cursor", even), marked)
         return strip.crop_extend(scroll_x, scroll_x + width, self._style("base", False))
 
     def _strip(
-        self, cells: list[str | None], base: Style, null: Style, cursor: int | None, cursor_style: Style | None = None
+        self, cells: list[str | None], base: Style, null: Style, cursor: int | None, cursor_style: Style | None = None,
+        marked: bool = False,
     ) -> Strip:
         segments = []
         for i, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
             text = "∅" if cell is NULL else cell
             style = cursor_style if i == cursor and cursor_style else null if cell is NULL else base
-            segments.append(Segment(f" {fit(text, width)} ", style))
+            lead = "●" if marked and i == 0 else " "  # in the first cell's margin: no column moves
+            segments.append(Segment(f"{lead}{fit(text, width)} ", style))
         return Strip(segments)
 
     def cursor_cell_region(self) -> tuple[int, int, int]:
