@@ -91,7 +91,7 @@ class DoctorCommands(AdminCommands):
     """The Doctor: the doctor's findings on these models and this database, in a screen. A
     provider of its own (the same search and plain-text hits as `AdminCommands`)."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def _commands(self, text: str = "") -> list[Command]:
         app: AdminApp = self.app  # type: ignore[assignment]
         if app.store is None:
             return []
