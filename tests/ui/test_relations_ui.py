@@ -520,6 +520,20 @@ async def test_fk_picker_none_clears_a_nullable_key_to_null(demo_app: AdminApp, 
     assert query_db(demo_db, "SELECT name, team_id FROM hero WHERE id = 1") == [("Deadpond", None)]
 
 
+async def test_fk_picker_enter_enter_picks_the_one_match_not_none(demo_app: AdminApp, demo_db: str) -> None:
+    """Typing narrows to one team: `enter` in the box then `enter` on the results picks that
+    team (the highlighted first match), not the `(none)` row above it."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        form, field = await open_team_picker(pilot)
+        results = demo_app.screen.query_one("#picker-results", DataTable)
+        await pilot.press(*"wak")
+        await press(pilot, "enter", until=lambda: [r[0] for r in picker_rows(demo_app)] == ["(none)", "Wakaland"]
+                    and demo_app.focused is results, what="only Wakaland found, the results focused")
+        assert results.cursor_row == 1
+        await press(pilot, "enter", until=lambda: demo_app.screen is form, what="the form again")
+        assert (field.value, field.record_label) == (3, "Wakaland")
+
+
 async def test_fk_picker_of_a_required_key_offers_no_none(demo_app: AdminApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)

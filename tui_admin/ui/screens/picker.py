@@ -73,6 +73,10 @@ class PickerScreen(ModalScreen[Picked | None]):
             table.add_row(plain(label, style=style), str(value), key=f"found:{i}")  # str(value) may repeat
         if len(self.found) == LIMIT:
             table.add_row(plain(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
+        if text and self.found and self.col.nullable:
+            # What was typed names a record, not NULL: the first match is highlighted, so `enter`
+            # (in the box, then on the results) picks it, as the links screen's candidates do.
+            table.move_cursor(row=1, animate=False)
         self.app.rendered("picker")  # type: ignore[attr-defined]
 
     @on(SearchBox.Search, "#picker-search")
