@@ -4,7 +4,7 @@ derived ones, and form parsing with the demo's Hero and HeroTeamLink."""
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 
 from tui_admin.core.registry import ModelAdmin, Registry
 from tui_admin.core.schemas import (
@@ -156,3 +156,40 @@ def test_hero_update_cannot_clear_a_required_field(demo_registry: Registry) -> N
     with pytest.raises(ValidationFailed) as caught:
         parse_form(admin, find_schemas(admin), Mode.UPDATE, {"name": "", "secret_name": "Tommy Sharp"}, original)
     assert caught.value.errors == {"name": "Required"}
+
+
+class LinkCreate(BaseModel):
+    """A user's Create schema with a validator of its own (and no LinkUpdate)."""
+
+    team_id: int
+    hero_id: int
+    role: str = "member"
+
+    @field_validator("role")
+    @classmethod
+    def role_is_lowercase(cls, value: str) -> str:
+        if value != value.lower():
+            raise ValueError("a role is written in lowercase")
+        return value
+
+
+def test_update_without_a_user_schema_is_derived_from_the_users_create_with_its_validators(
+    demo_registry: Registry,
+) -> None:
+    class LinkAdmin(ModelAdmin, model=HeroTeamLink):
+        create_schema = LinkCreate
+
+    reg = Registry([Hero, Team, LinkAdmin])
+    admin = reg["HeroTeamLink"]
+    schemas = find_schemas(admin)
+    assert not schemas.update_is_users
+    assert list(schemas.update.model_fields) == ["role"]  # the keys are never edited
+    original = {"team_id": 1, "hero_id": 2, "role": "member"}
+    with pytest.raises(ValidationFailed) as caught:
+        parse_form(admin, schemas, Mode.UPDATE, {"role": "Leader"}, original)
+    assert caught.value.errors == {"role": "a role is written in lowercase"}  # LinkCreate's check, on edit
+    assert parse_form(admin, schemas, Mode.UPDATE, {"role": "leader"}, original) == {"role": "leader"}
+    assert parse_form(admin, schemas, Mode.UPDATE, {"role": "member"}, original) == {}  # unchanged: not checked
+    with pytest.raises(ValidationFailed) as caught:  # the table's own constraint still holds
+        parse_form(admin, schemas, Mode.UPDATE, {"role": "x" * 31}, original)
+    assert "30" in caught.value.errors["role"]
