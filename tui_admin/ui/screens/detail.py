@@ -31,9 +31,12 @@ from tui_admin.ui.widgets.title_bar import TitleBar
 NULL = Text("∅ NULL", style="dim")
 
 
-def relation_heading(rel: RelationInfo, total: int) -> tuple[Text, Text]:
+def relation_heading(rel: RelationInfo, total: int, *, links: bool = True) -> tuple[Text, Text]:
+    """The heading of a relation's rows; `links`: whether `l` (edit the links) applies here (not
+    in a read-only session, where the key does nothing)."""
     kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
-    keys = "enter: list all" + (" · l: edit links" if rel.direction is Direction.MANY_TO_MANY else "")
+    editable = links and rel.direction is Direction.MANY_TO_MANY
+    keys = "enter: list all" + (" · l: edit links" if editable else "")
     return plain(f"▾ {rel.name}", style="bold"), plain(f"{total:,} {rel.target_table} · {kind}  ({keys})")
 
 
@@ -134,7 +137,8 @@ class DetailScreen(AdminScreen):
             assert target is not None
             link = self.store.registry.for_table(rel.link_table) if rel.link_table else None
             link_columns = link.info.columns if link is not None else {}
-            table.add_row(*relation_heading(rel, page.total), "", key=f"rel:{name}")
+            heading = relation_heading(rel, page.total, links=bool(self.check_action("links", ())))
+            table.add_row(*heading, "", key=f"rel:{name}")
             for i, item in enumerate(page.rows):
                 extra = "  ".join(f"{k}: {_shown(link_columns.get(k), v)}" for k, v in item.link.items())
                 table.add_row("", plain(f"  {target.info.label(item.obj)}"), plain(extra), key=f"item:{name}:{i}")
