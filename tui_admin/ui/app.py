@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from textual import events, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -60,6 +61,7 @@ class AdminApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?", id="app.help"),
+        Binding("escape", "close_help", show=False, priority=True, id="app.close_help"),
         Binding("f12", "query_log", "Query log", show=False, id="app.query_log"),
     ]
 
@@ -183,6 +185,15 @@ class AdminApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def action_close_help(self) -> None:
+        """`escape` closes the help panel when it is open, before the screen's own `escape`
+        (back, cancel) would leave the screen under it; otherwise the key goes on as usual."""
+        from textual.widgets import HelpPanel
+
+        if not self.screen.query(HelpPanel):
+            raise SkipAction()
+        self.action_hide_help_panel()
 
     def notify(
         self,

@@ -21,6 +21,7 @@ from tui_admin.core.introspect import ColumnInfo, Direction, RelationInfo, forma
 from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
+from tui_admin.ui import tips
 from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList
 from tui_admin.ui.screens.base import AdminScreen, related_models
 from tui_admin.ui.text import plain
@@ -47,6 +48,7 @@ def _shown(col: ColumnInfo | None, value: Any) -> str:
 
 
 class DetailScreen(AdminScreen):
+    HELP = tips.DETAIL  # the help panel's tips (f1)
     BINDINGS = [
         Binding("e", "edit", "Edit", id="detail.edit"),
         Binding("d", "delete", "Delete", id="detail.delete"),

@@ -27,6 +27,7 @@ from tui_admin.core.schemas import (
     to_form_value,
 )
 from tui_admin.core.store import Record
+from tui_admin.ui import tips
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value, set_field_value
@@ -38,6 +39,7 @@ from tui_admin.ui.widgets.title_bar import TitleBar
 class FormScreen(AdminScreen):
     """Dismissed with the saved record's primary key, or None when cancelled."""
 
+    HELP = tips.FORM  # the help panel's tips (f1)
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from tui_admin.core.format import display, visible
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
+from tui_admin.ui import tips
 from tui_admin.ui.messages import RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
@@ -32,6 +33,7 @@ LINKS_PAGE = 500
 
 
 class LinksScreen(AdminScreen):
+    HELP = tips.LINKS  # the help panel's tips (f1)
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="links.search"),
         Binding("x,delete", "remove", "Remove", id="links.remove"),

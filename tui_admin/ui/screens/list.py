@@ -19,6 +19,7 @@ from tui_admin.core.format import display, lookup, visible
 from tui_admin.core.query import ListQuery, Stored
 from tui_admin.core.results import Page
 from tui_admin.core.window import WINDOW, ListWindow
+from tui_admin.ui import tips
 from tui_admin.ui.messages import DeleteRecord, EditRecord, OpenDetail
 from tui_admin.ui.screens.base import AdminScreen
 from tui_admin.ui.text import plain
@@ -33,6 +34,7 @@ LARGE = 10_000  # rows from which a sort without an index earns a warning
 
 
 class ListScreen(AdminScreen):
+    HELP = tips.LIST  # the help panel's tips (f1)
     BINDINGS = [
         Binding("n", "new", "New", id="list.new"),
         Binding("e", "edit", "Edit", id="list.edit"),

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from tui_admin.core.format import visible
 from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.store import Store
+from tui_admin.ui import tips
 from tui_admin.ui.screens.base import describe
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.picker import Picked
@@ -28,6 +29,7 @@ __all__ = ["LIMIT", "NONE_KEY", "Picked", "PickerScreen"]
 
 
 class PickerScreen(ModalScreen[Picked | None]):
+    HELP = tips.PICKER  # the help panel's tips (f1)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "to_results", show=False, id="picker.to_results"),
