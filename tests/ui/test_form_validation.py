@@ -98,3 +98,17 @@ async def test_a_name_longer_than_50_characters_is_refused(demo_app: AdminApp, d
         await press(pilot, "ctrl+s", until=lambda: detail_ready(demo_app), what="the detail")
     saved = query_db(demo_db, "SELECT name, secret_name, age FROM hero WHERE id = 16")
     assert saved == [("x" * 50, "Secret", None)]
+
+
+async def test_an_error_goes_when_its_field_changes_and_the_others_stay(demo_app: AdminApp, demo_db: str) -> None:
+    """Errors are from the last save: fixing one field clears its own error at once (not at the
+    next save); a field not touched keeps its error."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        form = await open_create_form(pilot, demo_app)
+        await press(pilot, "ctrl+s", until=lambda: bool(field_errors(form)), what="the validation errors")
+        assert field_errors(form) == {"name": "Required", "secret_name": "Required"}
+        await press(pilot, "N", until=lambda: "name" not in field_errors(form), what="name's error gone")
+        assert field_errors(form) == {"secret_name": "Required"}
+        await press(pilot, "tab", *"S", until=lambda: not field_errors(form), what="every error gone")
+        await press(pilot, "ctrl+s", until=lambda: detail_ready(demo_app), what="the new hero's detail")
+    assert scalar(demo_db, "SELECT count(*) FROM hero") == 16

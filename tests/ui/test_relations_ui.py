@@ -350,6 +350,25 @@ async def test_link_role_too_long_is_refused_beside_the_field(demo_app: AdminApp
     assert dump(demo_db) == before
 
 
+async def test_link_form_puts_the_cursor_on_the_refused_field_and_clears_its_error_on_change(
+    demo_app: AdminApp,
+) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_hero(pilot, "Deadpond")
+        await open_links(pilot, "teams")
+        await press(pilot, "e", until=lambda: isinstance(demo_app.screen, LinkFormScreen), what="the link form")
+        form = demo_app.screen
+        field = form.query_one("#field-role", Input)
+        error = form.query_one("#error-role", Static)
+        await clear_input(pilot, field)
+        await pilot.press(*("x" * 31))
+        form.set_focus(None)  # the cursor elsewhere when ctrl+s is pressed
+        await press(pilot, "ctrl+s", until=lambda: bool(static_text(error)), what="the role refused")
+        assert demo_app.focused is field, "the refused field gets the focus"
+        await press(pilot, "backspace", until=lambda: not static_text(error), what="the error gone with the change")
+        assert demo_app.screen is form and field.value == "x" * 30
+
+
 async def test_escape_with_pending_link_changes_asks_first(demo_app: AdminApp, demo_db: str) -> None:
     before = dump(demo_db)
     async with demo_app.run_test(size=SIZE) as pilot:

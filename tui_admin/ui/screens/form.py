@@ -30,13 +30,21 @@ from tui_admin.core.store import Record
 from tui_admin.ui import tips
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
-from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value, set_field_value
+from tui_admin.ui.widgets.fields import (
+    ClearsFieldErrors,
+    clear_field_error,
+    error_id,
+    field_cells,
+    field_id,
+    field_value,
+    set_field_value,
+)
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.picker import ForeignKeyField, Picked
 from tui_admin.ui.widgets.title_bar import TitleBar
 
 
-class FormScreen(AdminScreen):
+class FormScreen(ClearsFieldErrors, AdminScreen):
     """Dismissed with the saved record's primary key, or None when cancelled."""
 
     HELP = tips.FORM  # the help panel's tips (f1)
@@ -151,6 +159,7 @@ class FormScreen(AdminScreen):
         def picked(answer: Picked | None) -> None:
             if answer is not None:
                 field.set_value(answer.value, answer.label)
+                clear_field_error(self, field)
 
         self.admin_app.pick(field.col, field.value, field.record_label, picked)
 
