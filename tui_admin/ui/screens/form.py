@@ -188,7 +188,7 @@ class FormScreen(ClearsFieldErrors, AdminScreen):
             self.show_errors({GENERAL: str(exc)})
             return
         except ConflictError as exc:
-            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
+            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.every_change.items())
             message = f"{exc}. Changed meanwhile: {changed}."
             self.show_errors({GENERAL: message})
             self.offer_reload(message)
@@ -223,6 +223,8 @@ class FormScreen(ClearsFieldErrors, AdminScreen):
         record = await self.store.get(self.model, self.pk)
         edited = {name for name, value in self._raw().items() if value != self.initial[name]}
         self.original = {name: getattr(record.obj, name) for name in self.admin.info.columns}
+        self.record = record  # the title names the record as it is now (its label may have moved)
+        self.query_one("#form-title", Static).update(plain(self._title()))
         for col in self.columns:
             fresh = to_form_value(col, self.original[col.name])
             self.initial[col.name] = fresh
