@@ -248,7 +248,7 @@ def test_follow_relations_and_edit_links_then_save(tmux_runner, tmp_path: Path) 
     tui.keys("C-s")
     tui.wait_for("Saved: 2 added, 1 removed, 1 changed")
     tui.keys("Escape")
-    tui.wait_for("Hero · Spider-Boy", "3 team · many-to-many")
+    tui.wait_for("Hero · Spider-Boy", "3 teams · many-to-many")
     tui.keys("l")
     saved = [["", "Z-Force", "member"], ["", "Wakaland", "member"], ["", "Night Watch", "lead"]]
     screen = _until(tui, lambda s: "Hero #2 · teams (3 linked via heroteamlink)" in s and _links_pane(s) == saved,

@@ -85,7 +85,7 @@ async def second_user_saves_and_is_told(pilot: Pilot[Any], form: FormScreen, url
     assert "changed by someone else" in text
     assert "name: 'Deadpond' → 'Deadpool'" in text  # the field that changed, from what to what
     # every column that changed, not only the one the second user edited (issue 12)
-    assert "age: None → 30" in text.split("Changed meanwhile:")[1]
+    assert "age: ∅ → 30" in text.split("Changed meanwhile:")[1]
     assert "Reload" in text and "keeping your edits" in text
     assert pilot.app.screen.query_one("#confirm-yes").label.plain == "Reload (y)"  # type: ignore[attr-defined]
     assert pilot.app.screen.query_one("#confirm-no").label.plain == "Cancel (n)"  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tui_admin.core.format import display, lookup
+from tui_admin.core.format import display, lookup, plural
 from tui_admin.core.introspect import ColumnInfo, Direction, RelationInfo, format_pk
 from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
@@ -29,7 +29,7 @@ from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.title_bar import TitleBar
 
-NULL = Text("∅ NULL", style="dim")
+NULL = Text("∅", style="dim")  # NULL looks the same on every screen: a dim ∅
 
 
 def relation_heading(rel: RelationInfo, total: int, *, links: bool = True) -> tuple[Text, Text]:
@@ -38,7 +38,7 @@ def relation_heading(rel: RelationInfo, total: int, *, links: bool = True) -> tu
     kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
     editable = links and rel.direction is Direction.MANY_TO_MANY
     keys = "enter: list all" + (" · l: edit links" if editable else "")
-    return plain(f"▾ {rel.name}", style="bold"), plain(f"{total:,} {rel.target_table} · {kind}  ({keys})")
+    return plain(f"▾ {rel.name}", style="bold"), plain(f"{plural(total, rel.target_table)} · {kind}  ({keys})")
 
 
 def _shown(col: ColumnInfo | None, value: Any) -> str:

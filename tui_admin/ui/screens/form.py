@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
-from tui_admin.core.format import lookup
+from tui_admin.core.format import display, lookup
 from tui_admin.core.introspect import ColumnInfo, format_pk
 from tui_admin.core.schemas import (
     GENERAL,
@@ -188,7 +188,8 @@ class FormScreen(ClearsFieldErrors, AdminScreen):
             self.show_errors({GENERAL: str(exc)})
             return
         except ConflictError as exc:
-            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.every_change.items())
+            changed = "; ".join(f"{k}: {self._shown(k, a)} → {self._shown(k, b)}"
+                                for k, (a, b) in exc.every_change.items())
             message = f"{exc}. Changed meanwhile: {changed}."
             self.show_errors({GENERAL: message})
             self.offer_reload(message)
@@ -204,6 +205,13 @@ class FormScreen(ClearsFieldErrors, AdminScreen):
         self.initial = None
         self.notify(f"Saved {self.model} #{format_pk(pk)}")
         self.dismiss(pk)
+
+    def _shown(self, name: str, value: Any) -> str:
+        """A value in a message as the screens show it (∅ for NULL, a date as the list writes
+        it); text quoted, so that a trailing space or an empty string can be seen."""
+        if isinstance(value, str):
+            return repr(value)
+        return display(self.admin.info.columns[name], value) or "∅"
 
     def offer_reload(self, message: str) -> None:
         """After a lost update: reload the record with your edits kept on top, or cancel."""
