@@ -99,6 +99,20 @@ class Store:
         self._registry = Registry(reflected.models, names=reflected.names)
         return self._registry
 
+    async def missing_tables(self, names: Iterable[str]) -> list[str]:
+        """The models, of `names`, whose table (or view) the database does not have: registered
+        models on a database not created yet (`sqladmin-tui init` creates them). One catalog
+        query per table, in one session, so that the models screen can say so instead of failing
+        on every count and every list."""
+        admins = [self.admin(n) for n in names]
+
+        def absent(session: Any) -> list[str]:
+            inspector = sa.inspect(session.connection())
+            return [a.info.name for a in admins
+                    if not inspector.has_table(a.info.source.name, schema=a.info.source.schema)]
+
+        return await self._run("look for the tables", absent)
+
     async def counts(self, names: Iterable[str]) -> dict[str, int]:
         """Row counts of several models in one session (the models screen)."""
         admins = [self.admin(n) for n in names]

@@ -51,8 +51,8 @@ def related_models(store: Store, model: str) -> set[str]:
 #: The actions a read-only session (or a read-only model) disables.
 WRITE_ACTIONS = frozenset({"new", "edit", "delete", "links"})
 
-#: Seconds a "read-only" notification stays up; a key pressed again meanwhile does not stack a
-#: second one.
+#: Seconds a "read-only" (or "no such table") warning stays up; the key pressed again meanwhile
+#: does not stack a second one.
 READ_ONLY_TIMEOUT = 3.0
 
 
@@ -62,7 +62,10 @@ class AdminScreen(Screen[Any]):
 
     #: Something it shows changed while it was covered: it reloads when it is shown again.
     stale = False
-    _read_only_told = 0.0  # when the last "read-only" notification was shown (monotonic)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._told: dict[str, float] = {}  # when each `tell_once` warning was last shown (monotonic)
 
     def read_only_reason(self) -> str | None:
         """Why writes are off here, or None: the session's `--read-only`, or the model's own
@@ -85,12 +88,17 @@ class AdminScreen(Screen[Any]):
         if not any(b.action in WRITE_ACTIONS for b in bound):
             return
         event.stop()
+        self.tell_once(f"{reason}: {event.key} does nothing", title="read-only", topic="read-only")
+
+    def tell_once(self, message: str, *, title: str = "", topic: str | None = None) -> None:
+        """A warning that a key did nothing, not stacked again while it is still on screen when
+        the key is pressed again (`topic`, by default the message, says what counts as again)."""
+        key = topic or message
         now = time.monotonic()
-        if now - self._read_only_told < READ_ONLY_TIMEOUT:
-            return  # still on screen
-        self._read_only_told = now
-        self.notify(f"{reason}: {event.key} does nothing", title="read-only", severity="warning",
-                    timeout=READ_ONLY_TIMEOUT)
+        if now - self._told.get(key, -READ_ONLY_TIMEOUT) < READ_ONLY_TIMEOUT:
+            return
+        self._told[key] = now
+        self.notify(message, title=title, severity="warning", timeout=READ_ONLY_TIMEOUT)
 
     @property
     def admin_app(self) -> AdminApp:
