@@ -621,3 +621,22 @@ async def test_detail_list_picker_and_links_screens_never_flag_n_plus_one(demo_a
         names = {a.name for a in actions}
         assert {"list Hero", "detail Hero", "related Hero.teams", "link candidates Hero.teams", "get Hero"} <= names
         assert [a.name for a in actions if a.repeated_shapes] == []
+
+
+# -- titles name records by their labels --------------------------------------------------------
+
+
+async def test_the_links_editor_and_a_link_rows_detail_are_titled_by_labels(demo_app: AdminApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_hero(pilot, "Deadpond")
+        await open_links(pilot, "teams")
+        assert title(demo_app, "#links-title").startswith("Hero Deadpond · teams (2 linked via heroteamlink)")
+        await press(pilot, "escape", "escape", "escape", until=lambda: isinstance(demo_app.screen, ModelsScreen),
+                    what="the models")
+        await open_model(pilot, "HeroTeamLink")
+        await press(pilot, "enter", until=lambda: detail_ready(demo_app), what="a link row's detail")
+        heading = title(demo_app, "#detail-title")
+        assert "#" not in heading, heading  # not "HeroTeamLink #1, 2"
+        fields = detail_fields(demo_app)
+        team, hero = (fields[k].split("  → ")[0] for k in ("team_id", "hero_id"))
+        assert heading == f"HeroTeamLink · {team} · {hero}"

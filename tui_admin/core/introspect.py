@@ -8,7 +8,7 @@ the model is a SQLModel (constraints such as `ge=0` that the column does not car
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -159,6 +159,22 @@ class ModelInfo:
             if text:
                 return text
         return f"{self.name} #{format_pk(self.pk_of(obj))}"
+
+    def titled(self, obj: Any, labels: Mapping[str, Mapping[Any, str]]) -> str:
+        """The record's name in a title, given the labels of the records its foreign keys name
+        (`Record.labels`): a link row, named by its keys ("HeroTeamLink #1, 2"), is named by the
+        records they name instead ("Preventers · Spider-Boy"); any other record by `label`."""
+        if self.is_link and self.label_function is None and self.label_field is None:
+            names = []
+            for key in self.primary_key:
+                found = labels.get(key, {})
+                try:
+                    names.append(found.get(getattr(obj, key)))
+                except TypeError:  # an unhashable key value names nothing
+                    names.append(None)
+            if all(names):
+                return " · ".join(str(n) for n in names)
+        return self.label(obj)
 
     @property
     def label_fields(self) -> tuple[str, ...]:

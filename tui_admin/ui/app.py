@@ -251,7 +251,7 @@ class AdminApp(App[None]):
         self.navigator.edit_record(message.model, message.pk)
 
     def on_edit_links(self, message: EditLinks) -> None:
-        self.navigator.edit_links(message.model, message.pk, message.relation)
+        self.navigator.edit_links(message.model, message.pk, message.relation, message.label)
 
     def on_delete_record(self, message: DeleteRecord) -> None:
         self.navigator.delete_record(message.model, message.pk)

@@ -149,7 +149,7 @@ class DetailScreen(AdminScreen):
                 table.add_row("", more, "", key=f"rel-more:{name}")
         table.move_cursor(row=row, animate=False)
         read_only = f" · read-only: {info.read_only}" if info.read_only else ""
-        self.query_one("#detail-title", Static).update(plain(f"{self.model} · {info.label(obj)}{read_only}"))
+        self.query_one("#detail-title", Static).update(plain(f"{self.model} · {info.titled(obj, labels)}{read_only}"))
         self.admin_app.rendered("detail")
 
     def _cursor_key(self) -> list[str]:
@@ -221,7 +221,8 @@ class DetailScreen(AdminScreen):
             self.notify(f"{chosen.name} goes through {chosen.link_table}, which has no model: its links cannot "
                         "be edited here", severity="warning")
             return
-        self.post_message(EditLinks(self.model, self.pk, chosen.name))
+        label = self.admin.info.titled(self.detail.record.obj, self.detail.record.labels) if self.detail else None
+        self.post_message(EditLinks(self.model, self.pk, chosen.name, label))
 
     def action_edit(self) -> None:
         self.post_message(EditRecord(self.model, self.pk))  # once saved, this shows it again

@@ -79,7 +79,7 @@ class FormScreen(ClearsFieldErrors, AdminScreen):
     def _title(self) -> str:
         if self.record is None:
             return f"New {self.model}"
-        return f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
+        return f"Edit {self.model} · {self.admin.info.titled(self.record.obj, self.record.labels)}"
 
     def _values(self) -> tuple[dict[str, Any], dict[str, dict[Any, str]]]:
         """The value each field starts with (the record's, or the column's default), and the labels
