@@ -90,8 +90,17 @@ def _text_input(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Wid
     return TextInput(value or "", id=wid, placeholder=placeholder, select_on_focus=False)
 
 
+class BoolBox(Checkbox):
+    """A boolean field whose box is empty when off: Textual's shows `▐X▌` either way (only the X's
+    colour changes), which reads as "on" in a theme with little contrast or none (a screenshot)."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # Textual's name for the box's inside
+        return "X" if self.value else " "
+
+
 def _checkbox(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
-    return Checkbox(plain(col.name), value=bool(value), id=wid)
+    return BoolBox(plain(col.name), value=bool(value), id=wid)
 
 
 def _select(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
