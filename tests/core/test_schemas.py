@@ -3,8 +3,12 @@ derived ones, and form parsing with the demo's Hero and HeroTeamLink."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pydantic import BaseModel, ValidationError, field_validator
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from tui_admin.core.registry import ModelAdmin, Registry
 from tui_admin.core.schemas import (
@@ -193,3 +197,30 @@ def test_update_without_a_user_schema_is_derived_from_the_users_create_with_its_
     with pytest.raises(ValidationFailed) as caught:  # the table's own constraint still holds
         parse_form(admin, schemas, Mode.UPDATE, {"role": "x" * 31}, original)
     assert "30" in caught.value.errors["role"]
+
+
+
+class _VisitBase(SQLModel, registry=registry()):
+    pass
+
+
+class Visit(_VisitBase, table=True):
+    __tablename__ = "core_test_visit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime
+
+
+def test_a_datetime_is_edited_as_the_list_shows_it_and_read_back() -> None:
+    """One form of a datetime on every screen (`2026-12-01 06:45:32`, not `…T06:45:32`), and a form
+    holding it unedited sends nothing; retyped with the space it is read as that datetime."""
+    admin = Registry([Visit])["Visit"]
+    col = admin.info.columns["at"]
+    when = dt.datetime(2026, 12, 1, 6, 45, 32)
+    shown = to_form_value(col, when)
+    assert shown.startswith("2026-12-01 06:45:32") and shown == col.spec.text(col, when)
+    original = {"id": 1, "at": when}
+    schemas = find_schemas(admin)
+    assert parse_form(admin, schemas, Mode.UPDATE, {"at": shown}, original) == {}
+    assert parse_form(admin, schemas, Mode.UPDATE, {"at": "2026-12-02 07:00:00"}, original) == {
+        "at": col.spec.checked(col, dt.datetime(2026, 12, 2, 7, 0))
+    }
