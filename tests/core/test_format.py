@@ -19,6 +19,7 @@ from tui_admin.core.format import (
     escape_controls,
     has_controls,
     lookup,
+    plural,
     unescape_controls,
     visible,
 )
@@ -166,3 +167,12 @@ def test_json_form_text_is_exact_and_safe_in_an_editor(doc: ModelAdmin, value: A
     original = {"id": 1, "body": value, "owner_id": None}
     assert parse_form(doc, schemas, Mode.UPDATE, {"body": text, "owner_id": None}, original) == {}
     assert parse_form(doc, schemas, Mode.CREATE, {"body": text, "owner_id": None})["body"] == value
+
+
+@pytest.mark.parametrize(("count", "noun", "shown"), [
+    (1, "team", "1 team"), (2, "team", "2 teams"), (0, "tag", "0 tags"), (4, "hero", "4 heroes"),
+    (3, "category", "3 categories"), (2, "day", "2 days"), (2, "class", "2 classes"), (2, "box", "2 boxes"),
+    (2, "users", "2 users"), (10_002, "hero", "10,002 heroes"), (2, "note [/]", "2 note [/]"),
+])
+def test_a_count_of_rows_is_written_with_the_plural(count: int, noun: str, shown: str) -> None:
+    assert plural(count, noun) == shown

@@ -53,6 +53,25 @@ class Named(_LabelBase, table=True):
     name: str = ""
 
 
+class Employee(_LabelBase, table=True):
+    """Northwind's employees: `title` is a job ("Sales Representative", the same for six of them)."""
+
+    __tablename__ = "core_test_label_employee"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+class Account(_LabelBase, table=True):
+    __tablename__ = "core_test_label_account"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = ""
+    bio: str = ""
+    email: str = ""
+    CompanyName: str = ""  # as a reflected table spells it
+
+
 @pytest.fixture
 def hero(demo_registry: Registry):
     return demo_registry["Hero"].info
@@ -337,3 +356,19 @@ def test_column_kinds_of_plain_sqlalchemy_types() -> None:
     }
     assert cols["choice"].choices == ("a", "b")
     assert cols["choice"].enum_class is None
+
+
+def test_label_prefers_a_persons_names_over_a_job_title() -> None:
+    info = introspect(Employee)
+    assert info.label_fields == ("first_name", "last_name")
+    assert info.label(Employee(id=1, title="Sales Representative", first_name="Nancy", last_name="Davolio")) == (
+        "Nancy Davolio"
+    )
+    assert info.label(Employee(id=2, title="x", first_name="", last_name="Fuller")) == "Fuller"
+    assert info.label(Employee(id=3, title="x", first_name="", last_name="")) == "Employee #3"
+
+
+def test_label_prefers_a_name_column_then_email_over_title() -> None:
+    assert introspect(Account).label_fields == ("CompanyName",)  # any …name, however it is spelt
+    columns = {n: c for n, c in introspect(Account).columns.items() if n != "CompanyName"}
+    assert default_label_field(columns) == "email"

@@ -57,6 +57,8 @@ async def test_second_save_of_the_same_field_is_refused_with_what_changed(
     with pytest.raises(ConflictError) as caught:
         await other.update("Hero", (3,), edit(other, "Hero", second, name="Rusty the Second"), second)
     assert caught.value.changes == {"name": ("Rusty-Man", "Rusty-Man Prime")}
+    assert caught.value.others == {"age": (48, 50)}  # not edited here, but changed too: named as well
+    assert list(caught.value.every_change) == ["name", "age"]
     assert "changed by someone else" in str(caught.value)
     assert "nothing was saved" in str(caught.value)
     assert rows(check_db, "SELECT name, secret_name, age FROM hero WHERE id = 3") == [
@@ -175,6 +177,7 @@ async def test_a_stale_version_is_refused_even_for_another_field(
     with pytest.raises(ConflictError) as caught:
         await second.update("Memo", (1,), edit(second, "Memo", theirs, title="Errands"), theirs)
     assert caught.value.changes == {"version": (1, 2)}
+    assert caught.value.others == {"body": ("milk", "milk, eggs")}
     assert rows(check_db, "SELECT title, body, version FROM core_test_memo") == [("Groceries", "milk, eggs", 2)]
 
 

@@ -3,8 +3,12 @@ derived ones, and form parsing with the demo's Hero and HeroTeamLink."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from tui_admin.core.registry import ModelAdmin, Registry
 from tui_admin.core.schemas import (
@@ -156,3 +160,67 @@ def test_hero_update_cannot_clear_a_required_field(demo_registry: Registry) -> N
     with pytest.raises(ValidationFailed) as caught:
         parse_form(admin, find_schemas(admin), Mode.UPDATE, {"name": "", "secret_name": "Tommy Sharp"}, original)
     assert caught.value.errors == {"name": "Required"}
+
+
+class LinkCreate(BaseModel):
+    """A user's Create schema with a validator of its own (and no LinkUpdate)."""
+
+    team_id: int
+    hero_id: int
+    role: str = "member"
+
+    @field_validator("role")
+    @classmethod
+    def role_is_lowercase(cls, value: str) -> str:
+        if value != value.lower():
+            raise ValueError("a role is written in lowercase")
+        return value
+
+
+def test_update_without_a_user_schema_is_derived_from_the_users_create_with_its_validators(
+    demo_registry: Registry,
+) -> None:
+    class LinkAdmin(ModelAdmin, model=HeroTeamLink):
+        create_schema = LinkCreate
+
+    reg = Registry([Hero, Team, LinkAdmin])
+    admin = reg["HeroTeamLink"]
+    schemas = find_schemas(admin)
+    assert not schemas.update_is_users
+    assert list(schemas.update.model_fields) == ["role"]  # the keys are never edited
+    original = {"team_id": 1, "hero_id": 2, "role": "member"}
+    with pytest.raises(ValidationFailed) as caught:
+        parse_form(admin, schemas, Mode.UPDATE, {"role": "Leader"}, original)
+    assert caught.value.errors == {"role": "a role is written in lowercase"}  # LinkCreate's check, on edit
+    assert parse_form(admin, schemas, Mode.UPDATE, {"role": "leader"}, original) == {"role": "leader"}
+    assert parse_form(admin, schemas, Mode.UPDATE, {"role": "member"}, original) == {}  # unchanged: not checked
+    with pytest.raises(ValidationFailed) as caught:  # the table's own constraint still holds
+        parse_form(admin, schemas, Mode.UPDATE, {"role": "x" * 31}, original)
+    assert "30" in caught.value.errors["role"]
+
+
+
+class _VisitBase(SQLModel, registry=registry()):
+    pass
+
+
+class Visit(_VisitBase, table=True):
+    __tablename__ = "core_test_visit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime
+
+
+def test_a_datetime_is_edited_as_the_list_shows_it_and_read_back() -> None:
+    """One form of a datetime on every screen (`2026-12-01 06:45:32`, not `…T06:45:32`), and a form
+    holding it unedited sends nothing; retyped with the space it is read as that datetime."""
+    admin = Registry([Visit])["Visit"]
+    col = admin.info.columns["at"]
+    when = dt.datetime(2026, 12, 1, 6, 45, 32)
+    shown = to_form_value(col, when)
+    assert shown.startswith("2026-12-01 06:45:32") and shown == col.spec.text(col, when)
+    original = {"id": 1, "at": when}
+    schemas = find_schemas(admin)
+    assert parse_form(admin, schemas, Mode.UPDATE, {"at": shown}, original) == {}
+    assert parse_form(admin, schemas, Mode.UPDATE, {"at": "2026-12-02 07:00:00"}, original) == {
+        "at": col.spec.checked(col, dt.datetime(2026, 12, 2, 7, 0))
+    }

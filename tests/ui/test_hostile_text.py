@@ -209,7 +209,8 @@ async def test_links_query_log_palette_and_help_show_hostile_names_as_text(h: Ho
         links = app.screen
         await settle(pilot, lambda: links.query_one("#candidates", DataTable).row_count > 0)
         text = screen_text(app)
-        assert f"{h.note} #{ESC_ROW} · tag_via_{h.link}" in text
+        label = static_text(detail.query_one("#detail-title", Static)).split(" · ", 1)[1]
+        assert f"{h.note} {label} · tag_via_{h.link}" in text  # the record by its label, as the detail
         assert "role [/]" in text and text.count(ESC_SHOWN) >= 2  # the tag and its role
         assert "[bold]x[/bold]" in text  # a candidate
         shows_nothing_raw(app)

@@ -84,7 +84,8 @@ async def second_user_saves_and_is_told(pilot: Pilot[Any], form: FormScreen, url
     text = dialog_text(pilot.app)  # type: ignore[arg-type]
     assert "changed by someone else" in text
     assert "name: 'Deadpond' → 'Deadpool'" in text  # the field that changed, from what to what
-    assert "age:" not in text.split("Changed meanwhile:")[1]  # the second user did not edit age
+    # every column that changed, not only the one the second user edited (issue 12)
+    assert "age: ∅ → 30" in text.split("Changed meanwhile:")[1]
     assert "Reload" in text and "keeping your edits" in text
     assert pilot.app.screen.query_one("#confirm-yes").label.plain == "Reload (y)"  # type: ignore[attr-defined]
     assert pilot.app.screen.query_one("#confirm-no").label.plain == "Cancel (n)"  # type: ignore[attr-defined]
@@ -113,6 +114,7 @@ async def test_second_save_is_refused_and_reload_keeps_my_edits(
         assert form2.query_one("#field-secret_name", Input).value == "Dive Wilson"
         assert form2.query_one("#field-team_id").value == 2  # type: ignore[attr-defined]
         assert query_db(check_url, HERO_1) == [("Deadpool", "Dive Wilson", 30, 2)]  # reload wrote nothing
+        assert static_text(form2.query_one("#form-title", Static)) == "Edit Hero · Deadpool"  # as it is now
 
         # ctrl+s again: it lands, on top of the first user's age.
         await press(p2, "ctrl+s", until=lambda: detail_ready(second), what="the second user's saved detail")

@@ -51,3 +51,27 @@ async def test_models_screen_counts_are_current_after_a_delete(demo_app: AdminAp
         table = demo_app.screen.query_one("#models", DataTable)
         # the Hero row should say 14 (and the link table 18), as the database does
         assert column_values(table, "rows") == ["14", "18", "5"]
+
+
+async def test_a_registered_model_whose_table_is_missing_says_run_init(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A database where only `team` exists: the other models say their table is missing (once,
+    in the rows column) while Team is counted; enter on one says it again instead of failing."""
+    from tui_admin import demo
+
+    url = demo.url(demo.build(tmp_path / "partial.db"))
+    execute_db(url, "DROP TABLE heroteamlink", "DROP TABLE hero")
+    app: AdminApp = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        table = app.screen.query_one("#models", DataTable)
+        assert table_rows(table) == [
+            ["Hero", "hero", "hero: no such table — run sqladmin-tui init"],
+            ["HeroTeamLink", "heroteamlink (link)", "heroteamlink: no such table — run sqladmin-tui init"],
+            ["Team", "team", "5"],
+        ]
+        await press(pilot, "enter")  # on Hero
+        assert isinstance(app.screen, ModelsScreen), "a model without its table opens no list"
+        shown = [n.message for n in app._notifications]
+        assert shown == ["hero: no such table — run sqladmin-tui init"]
+        await press(pilot, "enter")
+        assert len(app._notifications) == 1, "said once, not stacked per enter"

@@ -88,7 +88,8 @@ async def test_read_only_detail_opens_no_links_editor_on_a_many_to_many(make_app
         fields = detail.query_one("#fields", DataTable)
         row = fields.get_row_index("rel:members")
         await press(pilot, *["down"] * (row - fields.cursor_row), until=lambda: fields.cursor_row == row)
-        assert "l: edit links" in screen_text(app)  # the relation is a many-to-many: l would apply
+        assert "members" in screen_text(app)  # the many-to-many is shown, but not its `l` key
+        assert "l: edit links" not in screen_text(app)
         assert not detail.check_action("links", ())
         assert "links" not in footer_actions(detail)
         for key in ("l", "x", "delete", "e", "ctrl+s"):
@@ -96,3 +97,40 @@ async def test_read_only_detail_opens_no_links_editor_on_a_many_to_many(make_app
             assert app.screen is detail, f"{key} must open nothing in a read-only detail"
     assert dump(demo_db) == before
     assert file_digest(demo_db) == digest
+
+
+async def test_read_only_says_so_when_a_write_key_is_pressed(make_app, demo_db: str) -> None:  # type: ignore[no-untyped-def]
+    """`n`, `e`, `d`, `l` do nothing in a read-only session, but say why (one notification, not one
+    per press), and every screen's title says READ-ONLY."""
+    app: AdminApp = make_app(demo_db, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert "READ-ONLY" in screen_text(app).splitlines()[0]
+        await open_model(pilot, "Hero")
+        list_screen = app.screen
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if n.title == "read-only"]
+
+        assert told() == []
+        await press(pilot, "n", until=lambda: len(told()) == 1, what="a read-only notification")
+        assert app.screen is list_screen
+        assert told() == ["read-only session: n does nothing"]
+        await press(pilot, "e", "d")
+        assert len(told()) == 1  # pressed again while it is shown: not stacked
+        assert "READ-ONLY" in screen_text(app).splitlines()[0]
+        await press(pilot, "enter", until=lambda: detail_ready(app), what="the detail")
+        app.clear_notifications()
+        await press(pilot, "l", until=lambda: len(told()) == 1, what="a read-only notification on the detail")
+        assert told() == ["read-only session: l does nothing"]
+        assert isinstance(app.screen, DetailScreen)
+        assert "READ-ONLY" in screen_text(app).splitlines()[0]
+
+
+async def test_writable_session_says_nothing_of_read_only(demo_app: AdminApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert "READ-ONLY" not in screen_text(demo_app)
+        await open_model(pilot, "Hero")
+        await press(pilot, "n", until=lambda: not isinstance(demo_app.screen, ListScreen), what="the new form")
+        assert not [n for n in demo_app._notifications if n.title == "read-only"]

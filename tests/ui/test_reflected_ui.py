@@ -112,6 +112,8 @@ async def test_a_view_and_a_keyless_table_show_why_they_are_read_only(raw_db: st
         for key in ("n", "e", "d"):
             await press(pilot, key)
             assert app.screen is screen, f"{key} must do nothing on a keyless table"
+        told = [n.message for n in app._notifications if n.title == "read-only"]
+        assert told == ["rfu Log is read-only (no primary key): n does nothing"]  # said once, not per key
         await press(pilot, "enter", until=lambda: detail_ready(app), what="the detail")
         detail = app.screen
         assert isinstance(detail, DetailScreen)

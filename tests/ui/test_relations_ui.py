@@ -152,7 +152,7 @@ async def test_detail_follows_team_then_one_of_its_heroes_then_a_relation_list(d
         rows = detail_rows(demo_app)
         # to-one as the team's label; the many-to-many as a paged list with its count and roles
         assert rows["field:team_id"][1] == "Z-Force  → team #2"
-        assert rows["rel:teams"][:2] == ["▾ teams", "2 team · many-to-many via heroteamlink  (enter: list all · "
+        assert rows["rel:teams"][:2] == ["▾ teams", "2 teams · many-to-many via heroteamlink  (enter: list all · "
                                                     "l: edit links)"]
         assert [rows[f"item:teams:{i}"][1:] for i in (0, 1)] == [["  Z-Force", "role: lead"],
                                                                  ["  Avengers of the Sea", "role: reserve"]]
@@ -162,9 +162,9 @@ async def test_detail_follows_team_then_one_of_its_heroes_then_a_relation_list(d
         await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Team · Z-Force"), what="Z-Force")
         team = demo_app.screen
         rows = detail_rows(demo_app)
-        assert rows["rel:heroes"][1].startswith("2 hero · one-to-many")
+        assert rows["rel:heroes"][1].startswith("2 heroes · one-to-many")
         assert [r[1].strip() for k, r in rows.items() if k.startswith("item:heroes:")] == ["Deadpond", "Quantum Quill"]
-        assert rows["rel:members"][1].startswith("4 hero · many-to-many via heroteamlink")
+        assert rows["rel:members"][1].startswith("4 heroes · many-to-many via heroteamlink")
         assert [(r[1].strip(), r[2]) for k, r in rows.items() if k.startswith("item:members:")] == [
             ("Deadpond", "role: lead"), ("Rusty-Man", "role: member"),
             ("Dr. Weird", "role: reserve"), ("Quantum Quill", "role: member"),
@@ -210,7 +210,7 @@ async def test_team_with_10000_heroes_shows_one_page_and_lists_all_on_enter(
         await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Team · Night Watch"), what="Night Watch")
         assert len(demo_app.store.log.actions[-1].statements) <= 4  # type: ignore[union-attr]
         rows = detail_rows(demo_app)
-        assert rows["rel:heroes"][1].startswith("10,002 hero · one-to-many")
+        assert rows["rel:heroes"][1].startswith("10,002 heroes · one-to-many")
         heroes = [k for k in rows if k.startswith("item:heroes:")]
         assert len(heroes) == 10  # one page, not 10,002 rows
         assert rows["rel-more:heroes"][1] == "  … 9,992 more (enter: list all)"
@@ -245,7 +245,7 @@ async def test_reflected_self_reference_and_two_keys_to_one_table_are_labelled_b
         rows = detail_rows(app)
         assert rows["rel:fixture_set_by_home_team_id"][:2] == ["▾ fixture_set_by_home_team_id",
                                                                "1 fixture · one-to-many  (enter: list all)"]
-        assert rows["rel:fixture_set_by_away_team_id"][1].startswith("2 fixture · one-to-many")
+        assert rows["rel:fixture_set_by_away_team_id"][1].startswith("2 fixtures · one-to-many")
         await cursor_to(pilot, fields(app), "rel:fixture_set_by_away_team_id")
         await press(pilot, "enter", until=lambda: list_ready(app), what="Tigers' away fixtures")
         assert title(app, "#list-title").startswith("club #2 · fixture_set_by_away_team_id (fixture) · 2 rows")
@@ -305,7 +305,7 @@ async def test_links_add_two_remove_one_change_a_role_then_save(demo_app: AdminA
 
         # back on the detail, then reopened: exactly that
         await press(pilot, "escape", until=lambda: demo_app.screen is detail and detail_ready(demo_app))
-        assert detail_rows(demo_app)["rel:teams"][1].startswith("3 team ·")
+        assert detail_rows(demo_app)["rel:teams"][1].startswith("3 teams ·")
         await press(pilot, "l", until=lambda: links_ready(demo_app), what="the links editor again")
         assert links_rows(demo_app) == [["", "Preventers", "member"], ["", "Z-Force", "member"],
                                         ["", "Night Watch", "lead"]]
@@ -348,6 +348,25 @@ async def test_link_role_too_long_is_refused_beside_the_field(demo_app: AdminApp
         assert links_rows(demo_app) == [["", "Z-Force", "lead"], ["", "Avengers of the Sea", "reserve"]]
         await press(pilot, "ctrl+s")
     assert dump(demo_db) == before
+
+
+async def test_link_form_puts_the_cursor_on_the_refused_field_and_clears_its_error_on_change(
+    demo_app: AdminApp,
+) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_hero(pilot, "Deadpond")
+        await open_links(pilot, "teams")
+        await press(pilot, "e", until=lambda: isinstance(demo_app.screen, LinkFormScreen), what="the link form")
+        form = demo_app.screen
+        field = form.query_one("#field-role", Input)
+        error = form.query_one("#error-role", Static)
+        await clear_input(pilot, field)
+        await pilot.press(*("x" * 31))
+        form.set_focus(None)  # the cursor elsewhere when ctrl+s is pressed
+        await press(pilot, "ctrl+s", until=lambda: bool(static_text(error)), what="the role refused")
+        assert demo_app.focused is field, "the refused field gets the focus"
+        await press(pilot, "backspace", until=lambda: not static_text(error), what="the error gone with the change")
+        assert demo_app.screen is form and field.value == "x" * 30
 
 
 async def test_escape_with_pending_link_changes_asks_first(demo_app: AdminApp, demo_db: str) -> None:
@@ -516,8 +535,22 @@ async def test_fk_picker_none_clears_a_nullable_key_to_null(demo_app: AdminApp, 
         await press(pilot, "enter", until=lambda: demo_app.screen is form, what="the form again")
         assert field.value is None and str(field.label) == "(none)  ▸ enter to pick"
         await press(pilot, "ctrl+s", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="the saved hero")
-        assert detail_fields(demo_app)["team_id"] == "∅ NULL"
+        assert detail_fields(demo_app)["team_id"] == "∅"  # NULL is ∅ on every screen
     assert query_db(demo_db, "SELECT name, team_id FROM hero WHERE id = 1") == [("Deadpond", None)]
+
+
+async def test_fk_picker_enter_enter_picks_the_one_match_not_none(demo_app: AdminApp, demo_db: str) -> None:
+    """Typing narrows to one team: `enter` in the box then `enter` on the results picks that
+    team (the highlighted first match), not the `(none)` row above it."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        form, field = await open_team_picker(pilot)
+        results = demo_app.screen.query_one("#picker-results", DataTable)
+        await pilot.press(*"wak")
+        await press(pilot, "enter", until=lambda: [r[0] for r in picker_rows(demo_app)] == ["(none)", "Wakaland"]
+                    and demo_app.focused is results, what="only Wakaland found, the results focused")
+        assert results.cursor_row == 1
+        await press(pilot, "enter", until=lambda: demo_app.screen is form, what="the form again")
+        assert (field.value, field.record_label) == (3, "Wakaland")
 
 
 async def test_fk_picker_of_a_required_key_offers_no_none(demo_app: AdminApp) -> None:
@@ -588,3 +621,22 @@ async def test_detail_list_picker_and_links_screens_never_flag_n_plus_one(demo_a
         names = {a.name for a in actions}
         assert {"list Hero", "detail Hero", "related Hero.teams", "link candidates Hero.teams", "get Hero"} <= names
         assert [a.name for a in actions if a.repeated_shapes] == []
+
+
+# -- titles name records by their labels --------------------------------------------------------
+
+
+async def test_the_links_editor_and_a_link_rows_detail_are_titled_by_labels(demo_app: AdminApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_hero(pilot, "Deadpond")
+        await open_links(pilot, "teams")
+        assert title(demo_app, "#links-title").startswith("Hero Deadpond · teams (2 linked via heroteamlink)")
+        await press(pilot, "escape", "escape", "escape", until=lambda: isinstance(demo_app.screen, ModelsScreen),
+                    what="the models")
+        await open_model(pilot, "HeroTeamLink")
+        await press(pilot, "enter", until=lambda: detail_ready(demo_app), what="a link row's detail")
+        heading = title(demo_app, "#detail-title")
+        assert "#" not in heading, heading  # not "HeroTeamLink #1, 2"
+        fields = detail_fields(demo_app)
+        team, hero = (fields[k].split("  → ")[0] for k in ("team_id", "hero_id"))
+        assert heading == f"HeroTeamLink · {team} · {hero}"

@@ -41,11 +41,22 @@ class NotFoundError(StoreError):
 
 
 class ConflictError(StoreError):
-    """The record changed since the form was opened: `changes` maps field → (when opened, now)."""
+    """The record changed since the form was opened: `changes` maps each guarded field that moved
+    (the ones the save would have overwritten, or the version) → (when opened, now); `others` the
+    other columns that moved meanwhile, so that the message can name every change, not only the
+    conflicting ones."""
 
-    def __init__(self, message: str, changes: dict[str, tuple[Any, Any]]) -> None:
+    def __init__(
+        self, message: str, changes: dict[str, tuple[Any, Any]], others: dict[str, tuple[Any, Any]] | None = None
+    ) -> None:
         super().__init__(message)
         self.changes = changes
+        self.others = others or {}
+
+    @property
+    def every_change(self) -> dict[str, tuple[Any, Any]]:
+        """Every column that moved since the form was opened: the guarded ones first."""
+        return {**self.changes, **self.others}
 
 
 class WriteError(StoreError):

@@ -180,3 +180,22 @@ def _text(col: ColumnInfo, value: Any, labels: Mapping[Any, str] | None) -> str:
     if label is not None:
         return label
     return col.spec.text(col, value)
+
+
+
+def plural(count: int, noun: str) -> str:
+    """`count` and `noun` as English writes them: "1 team", "2 teams", "0 heroes", "3 categories".
+    A table name is a noun someone else chose, so only the regular rules apply; a name that
+    already ends in a plain `s` ("users") or is no word is left as it is."""
+    lower = noun.lower()
+    if count == 1 or not lower[-1:].isalpha():
+        word = noun
+    elif lower.endswith(("ss", "us", "x", "z", "ch", "sh")):
+        word = noun + "es"  # class → classes, box → boxes
+    elif lower.endswith("s"):
+        word = noun  # users, news: already plural
+    elif lower.endswith(("y", "o")) and lower[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        word = noun[:-1] + "ies" if lower.endswith("y") else noun + "es"  # category → categories, hero → heroes
+    else:
+        word = noun + "s"
+    return f"{count:,} {word}"

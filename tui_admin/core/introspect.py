@@ -8,7 +8,7 @@ the model is a SQLModel (constraints such as `ge=0` that the column does not car
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -121,6 +121,9 @@ class ModelInfo:
     source: sa.Table = field(default=None, repr=False)  # type: ignore[assignment]
     #: Why the Store refuses every write to it ("a view", "no primary key"), or None.
     read_only: str | None = None
+    #: Fields the label goes on with after `label_field`, joined by a space (`last_name` after
+    #: `first_name`): read wherever `label_field` is.
+    label_also: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -148,10 +151,32 @@ class ModelInfo:
         if self.label_function is not None:
             return str(self.label_function(obj))
         if self.label_field is not None:
-            value = getattr(obj, self.label_field)
-            if value not in (None, ""):
-                return str(value)
+            parts = [getattr(obj, n) for n in (self.label_field, *self.label_also)]
+            text = " ".join(str(p) for p in parts if p not in (None, ""))
+            if text:
+                return text
         return f"{self.name} #{format_pk(self.pk_of(obj))}"
+
+    def titled(self, obj: Any, labels: Mapping[str, Mapping[Any, str]]) -> str:
+        """The record's name in a title, given the labels of the records its foreign keys name
+        (`Record.labels`): a link row, named by its keys ("HeroTeamLink #1, 2"), is named by the
+        records they name instead ("Preventers · Spider-Boy"); any other record by `label`."""
+        if self.is_link and self.label_function is None and self.label_field is None:
+            names = []
+            for key in self.primary_key:
+                found = labels.get(key, {})
+                try:
+                    names.append(found.get(getattr(obj, key)))
+                except TypeError:  # an unhashable key value names nothing
+                    names.append(None)
+            if all(names):
+                return " · ".join(str(n) for n in names)
+        return self.label(obj)
+
+    @property
+    def label_fields(self) -> tuple[str, ...]:
+        """The fields the label is made of (none for a label function or the model and key)."""
+        return (self.label_field, *self.label_also) if self.label_field else ()
 
 
 def format_pk(pk: tuple[Any, ...]) -> str:
@@ -292,16 +317,35 @@ def _attr_key(mapper: Mapper[Any], column: sa.ColumnElement[Any]) -> str:
     return prop.key
 
 
+def _folded(name: str) -> str:
+    """`FirstName`, `first_name`, `first-name` all as `firstname`."""
+    return name.lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def default_label_fields(columns: dict[str, ColumnInfo]) -> tuple[str, ...]:
+    """The columns that name a record, preferring what names a person or thing over what
+    describes it: `name`, `full_name`, `first_name` + `last_name`, `username`, another `…name`
+    (`CompanyName`), `email`, and `title` last of these (an employee's `title` is their job, the
+    same for many), then the first non-key string column. Names are compared ignoring case and
+    `_` (a reflected `FirstName` counts)."""
+    text = {_folded(c.name): c.name for c in columns.values() if c.spec.textual and not c.hidden}
+    for wanted in (("name",), ("fullname",), ("firstname", "lastname"), ("displayname",), ("username",)):
+        if all(w in text for w in wanted):
+            return tuple(text[w] for w in wanted)
+    plain_text = [c for c in columns.values() if c.spec.textual and not c.primary_key and c.foreign_key is None]
+    for col in plain_text:
+        if _folded(col.name).endswith("name"):
+            return (col.name,)
+    for wanted_one in ("email", "emailaddress", "title"):
+        if wanted_one in text:
+            return (text[wanted_one],)
+    return (plain_text[0].name,) if plain_text else ()
+
+
 def default_label_field(columns: dict[str, ColumnInfo]) -> str | None:
-    """`name`, then `title`, then the first non-key string column."""
-    for preferred in ("name", "title"):
-        col = columns.get(preferred)
-        if col is not None and col.spec.textual:
-            return preferred
-    for col in columns.values():
-        if col.spec.textual and not col.primary_key and col.foreign_key is None:
-            return col.name
-    return None
+    """The first of `default_label_fields`."""
+    found = default_label_fields(columns)
+    return found[0] if found else None
 
 
 def introspect(
@@ -346,7 +390,7 @@ def introspect(
     version = mapper.version_id_col
     version_column = _attr_key(mapper, version) if version is not None else None
     # A link row is named by its keys ("HeroTeamLink #1, 2"), not by a payload column like `role`.
-    label_field = label if isinstance(label, str) else None if link else default_label_field(columns)
+    fields = (label,) if isinstance(label, str) else () if link else default_label_fields(columns)
     return ModelInfo(
         name=name or model.__name__,
         model=model,
@@ -354,7 +398,8 @@ def introspect(
         columns=columns,
         primary_key=primary_key,
         relationships=relationships,
-        label_field=label_field,
+        label_field=fields[0] if fields else None,
+        label_also=tuple(fields[1:]),
         is_link=link,
         label_function=label if callable(label) else None,
         version_column=version_column,

@@ -201,6 +201,8 @@ class KindSpec:
             return ""
         if isinstance(value, dt.timedelta):
             return interval_text(value)
+        if isinstance(value, dt.datetime):  # as the list and detail show it (the schema reads it back)
+            return as_stored(col, value).isoformat(sep=" ")
         if isinstance(value, dt.date | dt.time):
             return as_stored(col, value).isoformat()
         return str(value)

@@ -200,7 +200,7 @@ class Reading:
             stmt = sa.select(*self.reader(info).columns).select_from(info.table).where(
                 info.columns[key_attr].column.in_(values))
             return {getattr(obj, key_attr): info.label(obj) for obj, _, _ in self.fetch(session, info, stmt)}
-        keys = tuple(dict.fromkeys((key_attr, *info.primary_key, *([info.label_field] if info.label_field else []))))
+        keys = tuple(dict.fromkeys((key_attr, *info.primary_key, *info.label_fields)))
         cache = (info.name, keys)
         if cache not in self._label_readers:
             self._label_readers[cache] = Reader(info, self.dialect, keys=keys)

@@ -10,13 +10,14 @@ them through as NULL.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Optional
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 from pydantic import Field as PydanticField
 from pydantic.fields import FieldInfo
 
@@ -128,6 +129,33 @@ def derive_schema(admin: ModelAdmin, mode: Mode) -> type[BaseModel]:
     return create_model(f"{info.model.__name__}{mode.value.title()}", __config__=config, **fields)
 
 
+def update_from_create(admin: ModelAdmin, create: type[BaseModel]) -> type[BaseModel]:
+    """`XUpdate` derived from the user's `XCreate` when they define none: every editable column
+    optional, typed and constrained as `XCreate` declares it and as the table model does, and
+    `XCreate`'s field validators kept, so that a check the user wrote (an
+    ISBN's checksum) runs on edit too. Only the changed fields are validated (the others are not
+    sent), so a field validator runs exactly for the fields being changed. Model validators are
+    not kept: they would see every unchanged field as None."""
+    info = admin.info
+    given = create.model_fields
+    fields: dict[str, Any] = {}
+    for col in editable_columns(admin, Mode.UPDATE):
+        annotation, metadata = _annotation(info, col)
+        if col.name in given:  # XCreate's type and constraints, and the column's too (VARCHAR(30))
+            annotation, metadata = given[col.name].annotation, [*given[col.name].metadata, *metadata]
+        fields[col.name] = _schema_field(Optional[annotation], metadata, required=False)  # noqa: UP045
+    validators: dict[str, Any] = {}
+    for name, dec in create.__pydantic_decorators__.field_validators.items():
+        names = [f for f in dec.info.fields if f in fields]
+        if names:  # a validator of fields the edit form has
+            func = dec.func  # a classmethod comes bound to XCreate: rebind it to XUpdate
+            func = classmethod(func.__func__) if inspect.ismethod(func) else func
+            validators[name] = field_validator(*names, mode=dec.info.mode, check_fields=False)(func)
+    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    name = f"{info.model.__name__}Update"
+    return create_model(name, __config__=config, __validators__=validators, **fields)
+
+
 def _conventional(info: ModelInfo, suffix: str) -> type[BaseModel] | None:
     module = sys.modules.get(info.model.__module__)
     candidate = getattr(module, f"{info.model.__name__}{suffix}", None)
@@ -165,9 +193,15 @@ def find_schemas(admin: ModelAdmin) -> Schemas:
     ignored: tuple[str, ...] = ()
     if create is not None:
         create, added, ignored = _completed(admin, create)
+    if update is not None:
+        update_schema = update
+    elif create is not None:
+        update_schema = update_from_create(admin, create)  # the user's validators run on edit too
+    else:
+        update_schema = derive_schema(admin, Mode.UPDATE)
     return Schemas(
         create=create or derive_schema(admin, Mode.CREATE),
-        update=update or derive_schema(admin, Mode.UPDATE),
+        update=update_schema,
         create_is_users=create is not None,
         update_is_users=update is not None,
         create_added=added,

@@ -96,6 +96,23 @@ class Store:
         self._registry = Registry(reflected.models, names=reflected.names)
         return self._registry
 
+    async def missing_tables(self, names: Iterable[str]) -> list[str]:
+        """The models, of `names`, whose table (or view) the database does not have: registered
+        models on a database not created yet (`sqladmin-tui init` creates them), so that the
+        models screen can say so instead of failing on every count and every list. The names of
+        each schema's tables and views are read once (not one catalog query per table, which
+        the query log would rightly flag as N+1)."""
+        admins = [self.admin(n) for n in names]
+
+        def absent(session: Any) -> list[str]:
+            inspector = sa.inspect(session.connection())
+            found: dict[str | None, set[str]] = {}
+            for schema in {a.info.source.schema for a in admins}:
+                found[schema] = {*inspector.get_table_names(schema), *inspector.get_view_names(schema)}
+            return [a.info.name for a in admins if a.info.source.name not in found[a.info.source.schema]]
+
+        return await self._run("look for the tables", absent)
+
     async def counts(self, names: Iterable[str]) -> dict[str, int]:
         """Row counts of several models in one session (the models screen)."""
         admins = [self.admin(n) for n in names]

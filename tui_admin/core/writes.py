@@ -163,7 +163,10 @@ def update(
     moved = _moved(info, current, original, dict.fromkeys([*changes, *guarded_names]))
     if any(n in moved for n in guarded_names):
         session.rollback()
-        raise ConflictError(f"{label} was changed by someone else since you opened it: nothing was saved", moved)
+        # The row is read already: naming every other column that moved costs no query.
+        others = _moved(info, current, original, [n for n in info.columns if n in original and n not in moved])
+        message = f"{label} was changed by someone else since you opened it: nothing was saved"
+        raise ConflictError(message, moved, others)
     if _hooked(reading, info, "on_model_change", "after_model_change"):
         given = dict(given)
         # After the guard: the hook sees the row as it is, locked, and nobody else's change.

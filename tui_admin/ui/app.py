@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from textual import events, work
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -72,6 +73,7 @@ class AdminApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f1,question_mark", "toggle_help", "Help", key_display="F1/?", id="app.help"),
+        Binding("escape", "close_help", "Close help", priority=True, id="app.close_help"),
         Binding("f12", "query_log", "Query log", show=False, id="app.query_log"),
     ]
 
@@ -188,13 +190,32 @@ class AdminApp(App[None]):
         self.startup_error = message
         self.call_after_refresh(self.exit, None, code)
 
-    def action_toggle_help(self) -> None:
+    def _help_shown(self) -> bool:
         from textual.widgets import HelpPanel
 
-        if self.screen.query(HelpPanel):
+        return bool(self.screen.query(HelpPanel))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`escape` means "close help" only while the help panel is open: otherwise the binding is
+        off, so the screen's own `escape` (back, cancel) is the one run and shown in the key bar."""
+        if action == "close_help":
+            return self._help_shown()
+        return True
+
+    def action_toggle_help(self) -> None:
+        if self._help_shown():
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+        self.screen.refresh_bindings()
+
+    def action_close_help(self) -> None:
+        """`escape` closes the help panel when it is open, before the screen's own `escape`
+        would leave the screen under it."""
+        if not self._help_shown():
+            raise SkipAction()
+        self.action_hide_help_panel()
+        self.screen.refresh_bindings()
 
     def notify(
         self,
@@ -250,7 +271,7 @@ class AdminApp(App[None]):
         self.navigator.edit_record(message.model, message.pk)
 
     def on_edit_links(self, message: EditLinks) -> None:
-        self.navigator.edit_links(message.model, message.pk, message.relation)
+        self.navigator.edit_links(message.model, message.pk, message.relation, message.label)
 
     def on_delete_record(self, message: DeleteRecord) -> None:
         self.navigator.delete_record(message.model, message.pk)

@@ -44,9 +44,10 @@ class EditRecord(Message):
 class EditLinks(Message):
     """Show the links editor of one many-to-many relation of record `pk`."""
 
-    def __init__(self, model: str, pk: tuple[Any, ...], relation: str) -> None:
+    def __init__(self, model: str, pk: tuple[Any, ...], relation: str, label: str | None = None) -> None:
+        """`label`: the record's name, for the editor's title (the detail has it at hand)."""
         super().__init__()
-        self.model, self.pk, self.relation = model, pk, relation
+        self.model, self.pk, self.relation, self.label = model, pk, relation, label
 
 
 class DeleteRecord(Message):

@@ -90,8 +90,8 @@ class Navigator:
         else:
             self._navigate(self.store.get(model, pk), show)
 
-    def edit_links(self, model: str, pk: tuple[Any, ...], relation: str) -> None:
-        self.app.push_screen(LinksScreen(model, pk, relation))  # it loads its links as it opens
+    def edit_links(self, model: str, pk: tuple[Any, ...], relation: str, label: str | None = None) -> None:
+        self.app.push_screen(LinksScreen(model, pk, relation, label))  # it loads its links as it opens
 
     def _saved(self, model: str, pk: tuple[Any, ...] | None) -> None:
         """After a form: nothing if cancelled; else reload what shows the model, and show the saved

@@ -8,6 +8,7 @@ names a model it `shows`."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -17,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from tui_admin.core.errors import StoreError, first_line
 
 if TYPE_CHECKING:
+    from tui_admin.core.registry import ModelAdmin
     from tui_admin.core.store import Store
     from tui_admin.ui.app import AdminApp
 
@@ -46,12 +48,57 @@ def related_models(store: Store, model: str) -> set[str]:
     return {model} | {admin.info.name for table in tables if (admin := registry.for_table(table)) is not None}
 
 
+#: The actions a read-only session (or a read-only model) disables.
+WRITE_ACTIONS = frozenset({"new", "edit", "delete", "links"})
+
+#: Seconds a "read-only" (or "no such table") warning stays up; the key pressed again meanwhile
+#: does not stack a second one.
+READ_ONLY_TIMEOUT = 3.0
+
+
 class AdminScreen(Screen[Any]):
     """A screen that reads through the Store. Its workers run with `exit_on_error=False`; a
     failure becomes an error notification and the app stays usable."""
 
     #: Something it shows changed while it was covered: it reloads when it is shown again.
     stale = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._told: dict[str, float] = {}  # when each `tell_once` warning was last shown (monotonic)
+
+    def read_only_reason(self) -> str | None:
+        """Why writes are off here, or None: the session's `--read-only`, or the model's own
+        reason (no primary key, a view)."""
+        app = self.admin_app
+        if app.read_only:
+            return "read-only session"
+        admin: ModelAdmin | None = getattr(self, "admin", None)  # the model a list or detail shows
+        reason = admin.info.read_only if admin is not None else None
+        return f"{admin.info.name} is read-only ({reason})" if admin is not None and reason else None
+
+    def on_key(self, event: events.Key) -> None:
+        """A write key (`n`, `e`, `d`, `l`) is disabled when writes are off, so Textual passes it
+        on as a plain key: say why it did nothing instead of nothing at all. A focused input has
+        already taken its letters."""
+        reason = self.read_only_reason()
+        if reason is None:
+            return
+        bound = self._bindings.key_to_bindings.get(event.key, [])
+        if not any(b.action in WRITE_ACTIONS for b in bound):
+            return
+        event.stop()
+        self.tell_once(f"{reason}: {event.key} does nothing", title="read-only", topic="read-only")
+
+    def tell_once(self, message: str, *, title: str = "", topic: str | None = None) -> None:
+        """A warning that a key did nothing, not stacked again while it is still on screen when
+        the key is pressed again (`topic`, by default the message, says what counts as again)."""
+        key = topic or message
+        now = time.monotonic()
+        if now - self._told.get(key, -READ_ONLY_TIMEOUT) < READ_ONLY_TIMEOUT:
+            return
+        self._told[key] = now
+        self.notify(message, title=title, severity="warning", timeout=READ_ONLY_TIMEOUT)
 
     @property
     def admin_app(self) -> AdminApp:

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tui_admin.core.format import display, lookup
+from tui_admin.core.format import display, lookup, plural
 from tui_admin.core.introspect import ColumnInfo, Direction, RelationInfo, format_pk
 from tui_admin.core.query import ListQuery
 from tui_admin.core.related import Via
 from tui_admin.core.store import Detail
+from tui_admin.ui import tips
 from tui_admin.ui.messages import DeleteRecord, EditLinks, EditRecord, OpenDetail, OpenList
 from tui_admin.ui.screens.base import AdminScreen, related_models
 from tui_admin.ui.text import plain, shorten, shortest_fit
@@ -30,15 +31,20 @@ from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.record_table import OpenTable
 from tui_admin.ui.widgets.title_bar import TitleBar
 
-NULL = Text("∅ NULL", style="dim")
+NULL = Text("∅", style="dim")  # NULL looks the same on every screen: a dim ∅
 
 
-def relation_heading(rel: RelationInfo, total: int, width: int | None = None) -> tuple[Text, Text]:
+def relation_heading(
+    rel: RelationInfo, total: int, width: int | None = None, *, links: bool = True
+) -> tuple[Text, Text]:
     """A relation's name, and its total and kind with the keys that act on it; within `width`
-    cells the keys go first (the key bar lists them too), then words from the end."""
+    cells the keys go first (the key bar lists them too), then words from the end. `links`:
+    whether `l` (edit the links) applies here (not in a read-only session, where it does nothing)."""
     kind = rel.direction.value + (f" via {rel.link_table}" if rel.link_table else "")
-    keys = "enter: list all" + (" · l: edit links" if rel.direction is Direction.MANY_TO_MANY else "")
-    forms = [f"{total:,} {rel.target_table} · {kind}  ({keys})", f"{total:,} {rel.target_table} · {kind}"]
+    editable = links and rel.direction is Direction.MANY_TO_MANY
+    keys = "enter: list all" + (" · l: edit links" if editable else "")
+    count = plural(total, rel.target_table)
+    forms = [f"{count} · {kind}  ({keys})", f"{count} · {kind}"]
     text = forms[0] if width is None else shortest_fit(forms, width)
     return plain(f"▾ {rel.name}", style="bold"), plain(text)
 
@@ -57,6 +63,7 @@ def _shown(col: ColumnInfo | None, value: Any) -> str:
 
 
 class DetailScreen(AdminScreen):
+    HELP = tips.DETAIL  # the help panel's tips (f1)
     BINDINGS = [
         Binding("e", "edit", "Edit", id="detail.edit"),
         Binding("d", "delete", "Delete", id="detail.delete"),
@@ -182,7 +189,8 @@ class DetailScreen(AdminScreen):
         for key, name, value, extra in rows:
             kind, _, rel_name = key.partition(":")
             if kind == "rel":
-                heading = relation_heading(headings[rel_name], detail.related[rel_name].total, width)
+                heading = relation_heading(headings[rel_name], detail.related[rel_name].total, width,
+                                           links=bool(self.check_action("links", ())))
                 table.add_row(*heading, "", key=key)
                 continue
             if value is None and kind == "field":
@@ -194,7 +202,7 @@ class DetailScreen(AdminScreen):
             table.add_row(plain(name, style="bold") if kind == "field" else plain(name), cell, plain(extra), key=key)
         table.move_cursor(row=row, animate=False)
         read_only = f" · read-only: {info.read_only}" if info.read_only else ""
-        self.query_one("#detail-title", Static).update(plain(f"{self.model} · {info.label(obj)}{read_only}"))
+        self.query_one("#detail-title", Static).update(plain(f"{self.model} · {info.titled(obj, labels)}{read_only}"))
         self.admin_app.rendered("detail")
 
     def _cursor_key(self) -> list[str]:
@@ -266,7 +274,8 @@ class DetailScreen(AdminScreen):
             self.notify(f"{chosen.name} goes through {chosen.link_table}, which has no model: its links cannot "
                         "be edited here", severity="warning")
             return
-        self.post_message(EditLinks(self.model, self.pk, chosen.name))
+        label = self.admin.info.titled(self.detail.record.obj, self.detail.record.labels) if self.detail else None
+        self.post_message(EditLinks(self.model, self.pk, chosen.name, label))
 
     def action_edit(self) -> None:
         self.post_message(EditRecord(self.model, self.pk))  # once saved, this shows it again

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui_admin.core.errors import ConflictError, WriteError
-from tui_admin.core.format import lookup
+from tui_admin.core.format import display, lookup
 from tui_admin.core.introspect import ColumnInfo, format_pk
 from tui_admin.core.schemas import (
     GENERAL,
@@ -27,18 +27,28 @@ from tui_admin.core.schemas import (
     to_form_value,
 )
 from tui_admin.core.store import Record
+from tui_admin.ui import tips
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
-from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value, set_field_value
+from tui_admin.ui.widgets.fields import (
+    ClearsFieldErrors,
+    clear_field_error,
+    error_id,
+    field_cells,
+    field_id,
+    field_value,
+    set_field_value,
+)
 from tui_admin.ui.widgets.key_bar import KeyBar
 from tui_admin.ui.widgets.one_line import OneLine
 from tui_admin.ui.widgets.picker import ForeignKeyField, Picked
 from tui_admin.ui.widgets.title_bar import TitleBar
 
 
-class FormScreen(AdminScreen):
+class FormScreen(ClearsFieldErrors, AdminScreen):
     """Dismissed with the saved record's primary key, or None when cancelled."""
 
+    HELP = tips.FORM  # the help panel's tips (f1)
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
@@ -70,7 +80,7 @@ class FormScreen(AdminScreen):
     def _title(self) -> str:
         if self.record is None:
             return f"New {self.model}"
-        return f"Edit {self.model} · {self.admin.info.label(self.record.obj)}"
+        return f"Edit {self.model} · {self.admin.info.titled(self.record.obj, self.record.labels)}"
 
     def _values(self) -> tuple[dict[str, Any], dict[str, dict[Any, str]]]:
         """The value each field starts with (the record's, or the column's default), and the labels
@@ -151,6 +161,7 @@ class FormScreen(AdminScreen):
         def picked(answer: Picked | None) -> None:
             if answer is not None:
                 field.set_value(answer.value, answer.label)
+                clear_field_error(self, field)
 
         self.admin_app.pick(field.col, field.value, field.record_label, picked)
 
@@ -179,7 +190,8 @@ class FormScreen(AdminScreen):
             self.show_errors({GENERAL: str(exc)})
             return
         except ConflictError as exc:
-            changed = "; ".join(f"{k}: {a!r} → {b!r}" for k, (a, b) in exc.changes.items())
+            changed = "; ".join(f"{k}: {self._shown(k, a)} → {self._shown(k, b)}"
+                                for k, (a, b) in exc.every_change.items())
             message = f"{exc}. Changed meanwhile: {changed}."
             self.show_errors({GENERAL: message})
             self.offer_reload(message)
@@ -195,6 +207,13 @@ class FormScreen(AdminScreen):
         self.initial = None
         self.notify(f"Saved {self.model} #{format_pk(pk)}")
         self.dismiss(pk)
+
+    def _shown(self, name: str, value: Any) -> str:
+        """A value in a message as the screens show it (∅ for NULL, a date as the list writes
+        it); text quoted, so that a trailing space or an empty string can be seen."""
+        if isinstance(value, str):
+            return repr(value)
+        return display(self.admin.info.columns[name], value) or "∅"
 
     def offer_reload(self, message: str) -> None:
         """After a lost update: reload the record with your edits kept on top, or cancel."""
@@ -214,6 +233,8 @@ class FormScreen(AdminScreen):
         record = await self.store.get(self.model, self.pk)
         edited = {name for name, value in self._raw().items() if value != self.initial[name]}
         self.original = {name: getattr(record.obj, name) for name in self.admin.info.columns}
+        self.record = record  # the title names the record as it is now (its label may have moved)
+        self.query_one("#form-title", Static).update(plain(self._title()))
         for col in self.columns:
             fresh = to_form_value(col, self.original[col.name])
             self.initial[col.name] = fresh

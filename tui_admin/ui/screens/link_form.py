@@ -14,11 +14,11 @@ from textual.widgets import Static
 from tui_admin.core.registry import ModelAdmin
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, parse_form, to_form_value
 from tui_admin.ui.text import plain, plain_lines
-from tui_admin.ui.widgets.fields import error_id, field_cells, field_id, field_value
+from tui_admin.ui.widgets.fields import ClearsFieldErrors, error_id, field_cells, field_id, field_value
 from tui_admin.ui.widgets.one_line import OneLine
 
 
-class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
+class LinkFormScreen(ClearsFieldErrors, ModalScreen[dict[str, Any] | None]):
     """Dismissed with the new values of the edited columns, or None when cancelled."""
 
     BINDINGS = [
@@ -51,6 +51,9 @@ class LinkFormScreen(ModalScreen[dict[str, Any] | None]):
         except ValidationFailed as failed:
             for col in self.columns:
                 self.query_one(f"#{error_id(col.name)}", Static).update(plain_lines(failed.errors.get(col.name, "")))
+            first = next((c.name for c in self.columns if c.name in failed.errors), None)
+            if first is not None:  # as the record form does: the cursor where the fix is typed
+                self.query_one(f"#{field_id(first)}").focus()
             return
         self.dismiss(changed)
 

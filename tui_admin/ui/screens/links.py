@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from tui_admin.core.format import display, visible
 from tui_admin.core.introspect import format_pk
 from tui_admin.core.store import LinkChange, LinkDiff, RelatedRow
+from tui_admin.ui import tips
 from tui_admin.ui.messages import RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped, describe
 from tui_admin.ui.text import plain, plain_lines
@@ -33,6 +34,7 @@ LINKS_PAGE = 500
 
 
 class LinksScreen(AdminScreen):
+    HELP = tips.LINKS  # the help panel's tips (f1)
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="links.search"),
         Binding("x,delete", "remove", "Remove", id="links.remove"),
@@ -41,7 +43,7 @@ class LinksScreen(AdminScreen):
         Binding("escape", "back", "Back", id="links.back"),
     ]
 
-    def __init__(self, model: str, pk: tuple[Any, ...], relation: str) -> None:
+    def __init__(self, model: str, pk: tuple[Any, ...], relation: str, label: str | None = None) -> None:
         super().__init__()
         self.model, self.pk, self.relation = model, pk, relation
         self.info = self.store.admin(model).info
@@ -57,6 +59,7 @@ class LinksScreen(AdminScreen):
         self.removed: set[tuple[Any, ...]] = set()
         self.changed: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.candidates: list[Any] = []
+        self.parent_label = label  # the title names the record by its label (else by its key)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -138,7 +141,8 @@ class LinksScreen(AdminScreen):
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         pending = len(self.added) + len(self.removed) + len(self.changed)
         shown = f"{len(self.current):,} of {self.total:,}" if self.total > len(self.current) else f"{self.total:,}"
-        title = f"{self.model} #{format_pk(self.pk)} · {self.relation} ({shown} linked via {self.rel.link_table})"
+        name = self.parent_label or f"#{format_pk(self.pk)}"
+        title = f"{self.model} {name} · {self.relation} ({shown} linked via {self.rel.link_table})"
         if pending:
             title += f" · {pending} pending change{'s' if pending != 1 else ''} (ctrl+s to save)"
         self.query_one("#links-title", Static).update(plain(title))

@@ -24,6 +24,7 @@ from tui_admin.core.query import Filter, ListQuery, SortKey, Stored, search_scan
 from tui_admin.core.results import Page
 from tui_admin.core.schemas import Mode, ValidationFailed, find_schemas, form_columns, parse_form, to_form_value
 from tui_admin.core.window import WINDOW, ListWindow
+from tui_admin.ui import tips
 from tui_admin.ui.messages import DeleteRecord, DeleteRecords, EditRecord, OpenDetail, RecordsChanged
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain
@@ -42,6 +43,7 @@ LARGE = 10_000  # rows from which a sort without an index earns a warning
 
 
 class ListScreen(AdminScreen):
+    HELP = tips.LIST  # the help panel's tips (f1)
     BINDINGS = [
         Binding("n", "new", "New", id="list.new"),
         Binding("e", "edit", "Edit", id="list.edit"),

@@ -53,10 +53,23 @@ class ModelsScreen(AdminScreen):
     def reload(self) -> None:
         self.load_counts()
 
+    #: Models whose table the database lacks (see `Store.missing_tables`).
+    missing: frozenset[str] = frozenset()
+
+    @staticmethod
+    def missing_text(table: str) -> str:
+        return f"{table}: no such table — run sqladmin-tui init"
+
     @work(exclusive=True, group="counts", exit_on_error=False)
     async def load_counts(self) -> None:
-        counts = await self.store.counts([a.info.name for a in self.store.registry])
+        names = [a.info.name for a in self.store.registry]
+        self.missing = frozenset(await self.store.missing_tables(names))
         table = self.query_one("#models", DataTable)
+        for name in self.missing:
+            info = self.store.admin(name).info
+            table.update_cell(name, "rows", Text(self.missing_text(info.table_key), style="yellow"),
+                              update_width=True)
+        counts = await self.store.counts([n for n in names if n not in self.missing])
         for name, n in counts.items():
             table.update_cell(name, "rows", f"{n:,}", update_width=True)
         self.admin_app.rendered("models")
@@ -73,8 +86,12 @@ class ModelsScreen(AdminScreen):
 
     def action_open(self) -> None:
         name = self._selected()
-        if name is not None:
-            self.post_message(OpenList(ListQuery(name)))
+        if name is None:
+            return
+        if name in self.missing:  # its list could only fail, query after query
+            self.tell_once(self.missing_text(self.store.admin(name).info.table_key))
+            return
+        self.post_message(OpenList(ListQuery(name)))
 
     def action_refresh(self) -> None:
         if self.admin_app.store is not None:

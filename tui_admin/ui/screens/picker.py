@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from tui_admin.core.format import visible
 from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.store import Store
+from tui_admin.ui import tips
 from tui_admin.ui.screens.base import describe
 from tui_admin.ui.text import plain
 from tui_admin.ui.widgets.picker import Picked
@@ -28,6 +29,7 @@ __all__ = ["LIMIT", "NONE_KEY", "Picked", "PickerScreen"]
 
 
 class PickerScreen(ModalScreen[Picked | None]):
+    HELP = tips.PICKER  # the help panel's tips (f1)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "to_results", show=False, id="picker.to_results"),
@@ -73,6 +75,10 @@ class PickerScreen(ModalScreen[Picked | None]):
             table.add_row(plain(label, style=style), str(value), key=f"found:{i}")  # str(value) may repeat
         if len(self.found) == LIMIT:
             table.add_row(plain(f"… first {LIMIT} shown: type to narrow", style="dim"), "", key="more")
+        if text and self.found and self.col.nullable:
+            # What was typed names a record, not NULL: the first match is highlighted, so `enter`
+            # (in the box, then on the results) picks it, as the links screen's candidates do.
+            table.move_cursor(row=1, animate=False)
         self.app.rendered("picker")  # type: ignore[attr-defined]
 
     @on(SearchBox.Search, "#picker-search")

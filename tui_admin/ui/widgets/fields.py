@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Checkbox, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.text_area import EditResult, Location
 
 from tui_admin.core.format import escape_json_text, visible
@@ -49,6 +50,28 @@ def error_id(name: str) -> str:
     return f"error-{field_key(name)}"
 
 
+class ClearsFieldErrors:
+    """For a form screen: a field's error (from the last save) goes as soon as its value changes,
+    since it no longer describes it; the others stay until they are fixed or the form is saved
+    again. (A foreign-key field posts no change: the form calls `clear_field_error` when the
+    picker answers.) Textual finds these handlers by name on any class of the screen's MRO."""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        clear_field_error(self, event.control)  # type: ignore[arg-type]
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        clear_field_error(self, event.control)  # type: ignore[arg-type]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        clear_field_error(self, event.control)  # type: ignore[arg-type]
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[Any]) -> None:
+        clear_field_error(self, event.control)  # type: ignore[arg-type]
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        clear_field_error(self, event.control)  # type: ignore[arg-type]
+
+
 class JsonArea(TextArea):
     """A JSON field. Text typed or pasted into it keeps control characters (except tab and line
     breaks) and the separators U+2028/U+2029 as `\\u` escapes: raw, they would reach the terminal
@@ -67,8 +90,17 @@ def _text_input(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Wid
     return TextInput(value or "", id=wid, placeholder=placeholder, select_on_focus=False)
 
 
+class BoolBox(Checkbox):
+    """A boolean field whose box is empty when off: Textual's shows `▐X▌` either way (only the X's
+    colour changes), which reads as "on" in a theme with little contrast or none (a screenshot)."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # Textual's name for the box's inside
+        return "X" if self.value else " "
+
+
 def _checkbox(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
-    return Checkbox(plain(col.name), value=bool(value), id=wid)
+    return BoolBox(plain(col.name), value=bool(value), id=wid)
 
 
 def _select(col: ColumnInfo, value: Any, label: str | None, wid: str) -> Widget:
@@ -127,6 +159,16 @@ def field_cells(
     text = Text.assemble(visible((title or col.name) + marker), "\n", (visible(hint), "dim"))
     name = Static(text, classes="field-label")
     return name, field_widget(col, value, label), Static("", id=error_id(col.name), classes="field-error")
+
+
+def clear_field_error(form: DOMNode, field: DOMNode | None) -> None:
+    """`field`'s value changed: its error on `form` goes (see `ClearsFieldErrors`)."""
+    wid = (field.id if field is not None else None) or ""
+    if not wid.startswith("field-"):
+        return
+    for error in form.query(f"#error-{wid.removeprefix('field-')}").results(Static):
+        if str(error.content):  # not restyled on every keystroke of a field with no error
+            error.update("")
 
 
 def field_value(widget: Widget) -> Any:

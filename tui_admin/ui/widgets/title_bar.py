@@ -23,5 +23,12 @@ class TitleBar(Static):
 
     def on_mount(self) -> None:
         app = self.app
-        title = f"{app.title} — {app.sub_title}" if app.sub_title else app.title
-        self.update(plain(title, no_wrap=True, overflow="ellipsis", justify="center"))
+        read_only = bool(getattr(app, "read_only", False))
+        sub_title = app.sub_title.removesuffix(" (read-only)") if read_only else app.sub_title
+        title = plain(f"{app.title} — {sub_title}" if sub_title else app.title,
+                      no_wrap=True, overflow="ellipsis", justify="center")
+        if read_only:  # first, so a long URL cannot cut it off; on every screen, so that a key
+            # that did nothing is not taken for a bug
+            title = plain(" READ-ONLY ", style="bold reverse", no_wrap=True, overflow="ellipsis",
+                          justify="center") + plain("  ") + title
+        self.update(title)
