@@ -28,12 +28,13 @@ async def measure(url: str, repeat: int) -> dict[str, dict[str, float]]:
 
     store = Store(url, Registry.from_module(demo.MODELS_MODULE), read_only=True)
     heroes = ListQuery("Hero")
+    team, ages = Filter("team_id", "in", (13,)), Filter("age", "range", (30, 40))
     cases = {
         "page (no filter)": heroes,
-        "team = 13": heroes.adding(Filter("team_id", "in", (13,))),
-        "age 30-40": heroes.adding(Filter("age", "range", (30, 40))),
-        "age 30-40, sorted by age": ListQuery("Hero", sort=(SortKey("age"),)).adding(Filter("age", "range", (30, 40))),
-        "team = 13 and age 30-40": heroes.adding(Filter("team_id", "in", (13,))).adding(Filter("age", "range", (30, 40))),
+        "team = 13": heroes.adding(team),
+        "age 30-40": heroes.adding(ages),
+        "age 30-40, sorted by age": ListQuery("Hero", sort=(SortKey("age"),)).adding(ages),
+        "team = 13 and age 30-40": heroes.adding(team).adding(ages),
     }
     out: dict[str, dict[str, float]] = {}
     try:
