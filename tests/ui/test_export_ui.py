@@ -4,6 +4,7 @@ file, a progress line (rows, rows/s, time left), and `escape` stops it leaving n
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 from pathlib import Path
@@ -104,6 +105,14 @@ async def test_escape_stops_an_export_and_leaves_no_file(
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await open_model(pilot, "Hero")
+        assert app.store is not None
+        read_page = app.store.values_page
+
+        async def slowly(*args: Any, **kwargs: Any) -> Any:  # the real read, paced so escape lands mid-way
+            await asyncio.sleep(0.02)
+            return await read_page(*args, **kwargs)
+
+        app.store.values_page = slowly  # type: ignore[method-assign]
         screen = app.screen
         await press(pilot, "ctrl+e", until=lambda: isinstance(app.screen, ExportScreen))
         dialog = app.screen

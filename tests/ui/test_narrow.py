@@ -74,7 +74,7 @@ async def test_a_detail_at_80_columns_shows_the_link_columns_and_whole_words(dem
         assert any("Z-Force" in line and "role: lead" in line for line in lines)  # no scrolling sideways
         assert any("Avengers of the Sea" in line and "role: reserve" in line for line in lines)
         heading = next(line for line in lines if "▾ teams" in line)
-        assert "2 team · many-to-many via heroteamlink" in heading and "(enter" not in heading
+        assert "2 teams · many-to-many via heroteamlink" in heading and "(enter" not in heading
         assert all(no_word_cut(line) for line in lines)
 
         await pilot.resize_terminal(120, 36)  # wider again: the key hints come back
