@@ -32,41 +32,12 @@ ENGINES = {
 }
 
 
-_WORKER_DATABASES: dict[str, str] = {}
-
-
-def _for_this_worker(url: str) -> str:
-    """Under pytest-xdist, each worker gets a database of its own on the server (the URL's name
-    with the worker's id, created on first use), so that two workers never drop each other's
-    tables; without xdist, the URL as given."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
-    if url not in _WORKER_DATABASES:
-        given = sa.make_url(url)
-        name = f"{given.database}_{worker}"
-        admin = sa.create_engine(given.set(database="postgres" if given.get_backend_name() == "postgresql" else None),
-                                 isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                if given.get_backend_name() == "postgresql":
-                    if not conn.exec_driver_sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").first():
-                        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-                else:
-                    conn.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS `{name}`")
-        finally:
-            admin.dispose()
-        _WORKER_DATABASES[url] = given.set(database=name).render_as_string(hide_password=False)
-    return _WORKER_DATABASES[url]
-
-
 def _server_url(env: str) -> str:
     url = os.environ.get(env)
     if not url:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{env} is not set: in CI every database suite must run (.ci/run sets it)")
         pytest.skip(f"{env} is not set: no server to test against")
-    url = _for_this_worker(url)
     engine = sa.create_engine(url)
     try:
         with engine.connect():
