@@ -50,7 +50,7 @@ def load_rows(connection: sa.Connection, tables: list[sa.Table], inserts: list[s
     each table's key generator past the keys inserted, so that the next row the app creates gets a
     fresh key instead of a duplicate (PostgreSQL sequences do not follow explicit keys)."""
     for table in tables:
-        if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None:
+        if _has_rows(connection, table):
             return Loaded({}, refused=f"{table.fullname} already holds rows: nothing loaded, nothing changed")
     for statement in inserts:
         connection.exec_driver_sql(statement)
@@ -65,4 +65,8 @@ def load_rows(connection: sa.Connection, tables: list[sa.Table], inserts: list[s
 def not_empty(session: Session, tables: list[sa.Table]) -> bool:
     """`landed` check of `load_rows`: the tables hold rows."""
     connection = session.connection()
-    return all(connection.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() for t in tables)
+    return all(_has_rows(connection, t) for t in tables)
+
+
+def _has_rows(connection: sa.Connection, table: sa.Table) -> bool:
+    return connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None

@@ -77,7 +77,7 @@ def _referring_rows(fk: sa.ForeignKeyConstraint, doomed: sa.ColumnElement[bool])
     return sa.tuple_(*referencing).in_(referred)
 
 
-def _count(session: Session, table: sa.Table, condition: sa.ColumnElement[bool]) -> int:
+def count_rows(session: Session, table: sa.Table, condition: sa.ColumnElement[bool]) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(table).where(condition)) or 0
 
 
@@ -124,7 +124,7 @@ def plan_delete(
                 if _is_link_of(fk) or rule == "CASCADE":
                     removed.setdefault(fk.table, []).append(rows)
                     continue
-                n = _count(session, fk.table, rows)
+                n = count_rows(session, fk.table, rows)
                 if not n:
                     continue
                 if rule in ("SET NULL", "SET DEFAULT"):
@@ -134,7 +134,7 @@ def plan_delete(
                 example(fk.table, rows)
             for child, conditions in removed.items():
                 rows = sa.or_(*conditions)
-                n = _count(session, child, rows)
+                n = count_rows(session, child, rows)
                 if not n:
                     continue
                 links = all(_is_link_of(fk) for fk in referring(doomed_table) if fk.table is child)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from tui_admin.core import usercode
 from tui_admin.core.actions import Action, Selection, keys_condition
-from tui_admin.core.deletion import DeletePlan, plan_delete
+from tui_admin.core.deletion import DeletePlan, count_rows, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
 from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info, format_pk, table_key
@@ -250,7 +250,7 @@ def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seque
     same set-based plan as one record's, over all of them at once."""
     refuse_read_only(info)
     condition = chosen_rows(reading, info, chosen)
-    n = session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition)) or 0
+    n = count_rows(session, info.table, condition)
     plan = plan_delete(session, info.table, condition, f"{n:,} {info.name} row(s)", reading)
     plan.rows, plan.many = n, True
     return plan
@@ -260,7 +260,7 @@ def deleted_many(session: Session, reading: Reading, info: ModelInfo, chosen: Se
                  ) -> bool:
     """`landed` check of `delete_many`: none of the chosen rows is left."""
     condition = chosen_rows(reading, info, chosen)
-    return not session.scalar(sa.select(sa.func.count()).select_from(info.table).where(condition))
+    return not count_rows(session, info.table, condition)
 
 
 def delete_many(session: Session, reading: Reading, info: ModelInfo, chosen: Sequence[Sequence[Any]] | ListQuery,
