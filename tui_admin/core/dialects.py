@@ -37,7 +37,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -675,6 +674,9 @@ class PostgreSQL(Backend):
         if col.kind is Kind.JSON and value is not None:
             # `json` has no equality: compare as `jsonb`, whose equality ignores key order and
             # spacing. Both drivers hand a document back decoded ('"text"' as the str 'text').
+            # (Imported here: the PostgreSQL dialect is loaded only where one is used.)
+            from sqlalchemy.dialects.postgresql import JSONB
+
             return sa.cast(col.column, JSONB) == sa.cast(raw_param(json.dumps(value)), JSONB)
         return super().equals(col, value)
 

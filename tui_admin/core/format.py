@@ -42,7 +42,10 @@ def _picture(code: int) -> str:
     return f"\\u{code:04x}"  # a lone surrogate: \ud800
 
 
-_VISIBLE = {code: _picture(code) for code in range(0xE000) if _is_control(code)}
+#: Built from the three ranges `_is_control` accepts (not by testing every code point below
+#: U+E000, which cost 9 ms of each start).
+_CONTROL_CODES = (*range(0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000))
+_VISIBLE = {code: _picture(code) for code in _CONTROL_CODES}
 _VISIBLE_LINES = {code: shown for code, shown in _VISIBLE.items() if code != 0x0A}
 
 

@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, relationship
 
 from tui_admin.core.dialects import Backend, backend_for
 from tui_admin.core.errors import ConfigError, first_line
 from tui_admin.core.introspect import READ_ONLY_ATTR, SOURCE_ATTR, Kind, column_kind, is_link_table
+from tui_admin.core.kinds import loaded_types
 from tui_admin.core.pgtypes import AsText
 
 VIEW = "a view"  # the reasons a model is read-only (`ModelInfo.read_only`)
@@ -310,7 +310,7 @@ def _as_stored(table: sa.Table) -> None:
         if isinstance(column.type, sa.Float):
             # MySQL's DOUBLE and REAL reflect as Decimals: the column holds a float.
             column.type.asdecimal = False
-        elif isinstance(column.type, postgresql.INTERVAL):
+        elif isinstance(column.type, loaded_types("postgresql.INTERVAL")):
             column.type = AsText(column.type)  # '1 mon' is not 30 days: keep the database's text
 
 

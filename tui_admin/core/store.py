@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from tui_admin.core import creation, writes
 from tui_admin.core.deletion import DeletePlan
 from tui_admin.core.dialects import Backend, backend_for
-from tui_admin.core.doctor import Finding, Limits, diagnose
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, make_engine, parse
 from tui_admin.core.introspect import ForeignKeyInfo
 from tui_admin.core.plans import Plan, check_explainable
@@ -29,6 +28,9 @@ from tui_admin.core.reflect import map_tables, read_database
 from tui_admin.core.registry import ModelAdmin, Registry
 from tui_admin.core.results import Detail, Labels, LinkChange, LinkDiff, Page, Record, RelatedPage, RelatedRow
 from tui_admin.core.runner import Runner
+
+if TYPE_CHECKING:
+    from tui_admin.core.doctor import Finding, Limits
 
 __all__ = ["DeletePlan", "Detail", "Labels", "LinkChange", "LinkDiff", "Page", "Record", "RelatedPage", "RelatedRow",
            "Store"]
@@ -323,6 +325,8 @@ class Store:
     ) -> list[Finding]:
         """The doctor's findings on the registry and this database (see `doctor.diagnose`): read
         only, in one session. `models`: the registry is the user's models, not reflected ones."""
+        from tui_admin.core.doctor import diagnose  # the doctor's checks load only when asked for
+
         registry = self._registry
         return await self._run(
             "doctor", lambda s: diagnose(s.connection(), registry, models=models, module=module, limits=limits)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import difflib
 import gc
+import importlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, work
 from textual.actions import SkipAction
@@ -20,7 +21,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui_admin.core.doctor import models_module
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
 from tui_admin.core.format import visible
 from tui_admin.core.introspect import ColumnInfo
@@ -37,22 +37,34 @@ from tui_admin.ui.messages import (
     OpenList,
     RecordsChanged,
 )
-from tui_admin.ui.navigation import Navigator
 from tui_admin.ui.screens.base import describe
-from tui_admin.ui.screens.confirm import ConfirmScreen
-from tui_admin.ui.screens.doctor import DoctorScreen
-from tui_admin.ui.screens.export import ExportScreen
-from tui_admin.ui.screens.link_form import LinkFormScreen
 from tui_admin.ui.screens.models import ModelsScreen
-from tui_admin.ui.screens.picker import Picked, PickerScreen
-from tui_admin.ui.screens.query_log import QueryLogScreen
-from tui_admin.ui.screens.waiting import save_visibly
+
+if TYPE_CHECKING:
+    from tui_admin.ui.navigation import Navigator
+    from tui_admin.ui.screens.picker import Picked
 
 T = TypeVar("T")
+
+#: What the first screen (the models and their counts) does not need: imported where first used,
+#: and all of them in the first idle second once the counts are up (`AdminApp._settle`), so that
+#: neither the start nor the first navigation waits for them. Importing them up front cost 40 ms
+#: of each cold start (bench/run.py).
+DEFERRED = (
+    "tui_admin.ui.navigation", "tui_admin.ui.screens.confirm", "tui_admin.ui.screens.doctor",
+    "tui_admin.ui.screens.export", "tui_admin.ui.screens.link_form", "tui_admin.ui.screens.picker",
+    "tui_admin.ui.screens.query_log", "tui_admin.ui.screens.waiting", "tui_admin.core.doctor",
+)
+
+
+def load_deferred() -> None:
+    for name in DEFERRED:
+        importlib.import_module(name)
 
 
 def binding_ids() -> set[str]:
     """The id of every key binding of the app, its screens and widgets: what a keymap may name."""
+    load_deferred()  # their screens' bindings too
     found: set[str] = set()
     pending: list[type[DOMNode]] = [DOMNode]
     while pending:
@@ -116,10 +128,18 @@ class AdminApp(App[None]):
         #: (what, when) each time a screen has painted new data: how benchmarks measure
         #: key-to-screen inside the app. Bounded, and cheap enough to keep on.
         self.render_marks: deque[tuple[str, float]] = deque(maxlen=200)
-        self.navigator = Navigator(self)
+        self._navigator: Navigator | None = None
         self.sub_title = title or mask(url)
         if read_only:
             self.sub_title += " (read-only)"
+
+    @property
+    def navigator(self) -> Navigator:
+        if self._navigator is None:
+            from tui_admin.ui.navigation import Navigator  # see DEFERRED
+
+            self._navigator = Navigator(self)
+        return self._navigator
 
     def on_mount(self) -> None:
         self.push_screen(ModelsScreen())
@@ -144,7 +164,9 @@ class AdminApp(App[None]):
             self._fail(f"cannot open {mask(self.url)}: {_first_line(exc)}", 1)
             return
         self.store = store
-        self._collect_when_idle()
+        # The first collection walks everything loaded (45-55 ms): not on the way to the first
+        # screen's counts, but once they are up, with the modules they did not need.
+        self.set_timer(self.SETTLE_AFTER, self._settle)
         for screen in self.screen_stack:
             if isinstance(screen, ModelsScreen):
                 screen.show_models()
@@ -158,7 +180,13 @@ class AdminApp(App[None]):
     # they pile up under continuous input, which keeps memory flat.
 
     IDLE_BEFORE_COLLECT = 0.5  # seconds without a key or click
+    SETTLE_AFTER = 1.0  # seconds from the connection to `_settle`
     COLLECT_ANYWAY = 100_000  # allocations since the last collection
+
+    def _settle(self) -> None:
+        """Load what the first screen did not need (`DEFERRED`), then freeze it all."""
+        load_deferred()
+        self._collect_when_idle()
 
     def _collect_when_idle(self) -> None:
         gc.collect()
@@ -191,9 +219,9 @@ class AdminApp(App[None]):
         self.call_after_refresh(self.exit, None, code)
 
     def _help_shown(self) -> bool:
-        from textual.widgets import HelpPanel
-
-        return bool(self.screen.query(HelpPanel))
+        # By its CSS type name, not its class: importing HelpPanel imports Markdown (markdown-it),
+        # 130 ms that the first key bar paid on the way to the first screen (bench/run.py).
+        return bool(self.screen.query("HelpPanel"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`escape` means "close help" only while the help panel is open: otherwise the binding is
@@ -233,6 +261,8 @@ class AdminApp(App[None]):
         super().notify(message, title=visible(str(title)), severity=severity, timeout=timeout, markup=False)
 
     def action_query_log(self) -> None:
+        from tui_admin.ui.screens.query_log import QueryLogScreen  # see DEFERRED
+
         if isinstance(self.screen, QueryLogScreen):
             self.screen.dismiss(None)
         elif self.store is not None:
@@ -241,6 +271,9 @@ class AdminApp(App[None]):
     def action_doctor(self) -> None:
         """The doctor's findings (command palette → "Doctor"): the user's models are checked with
         their module when they were given, a reflected database by its own rules only."""
+        from tui_admin.core.doctor import models_module  # see DEFERRED
+        from tui_admin.ui.screens.doctor import DoctorScreen
+
         if self.store is None or isinstance(self.screen, DoctorScreen):
             return
         given = self._models is not None
@@ -291,25 +324,35 @@ class AdminApp(App[None]):
 
     def ask(self, question: str, answer: Callable[[bool | None], None], *, yes: str = "Yes", no: str = "No") -> None:
         """A yes/no question (plain text); `answer` gets True for yes."""
+        from tui_admin.ui.screens.confirm import ConfirmScreen  # see DEFERRED
+
         self.push_screen(ConfirmScreen(question, yes=yes, no=no), answer)
 
     def pick(self, col: ColumnInfo, current: Any, label: str | None, picked: Callable[[Picked | None], None]) -> None:
         """The search picker for foreign key `col`; `picked` gets the chosen record, or None."""
+        from tui_admin.ui.screens.picker import PickerScreen  # see DEFERRED
+
         assert self.store is not None
         self.push_screen(PickerScreen(self.store, col, current, label), picked)
 
     def export_rows(self, query: ListQuery, what: str) -> None:
         """The export dialog for the rows of `query` (a list's view, or its marked rows)."""
+        from tui_admin.ui.screens.export import ExportScreen  # see DEFERRED
+
         assert self.store is not None
         self.push_screen(ExportScreen(self.store, query, what))
 
     def edit_link_row(self, link: ModelAdmin, columns: list[str], values: dict[str, Any], title: str,
                       done: Callable[[dict[str, Any] | None], None]) -> None:
         """The small form of a link row's own `columns`; `done` gets the new values, or None."""
+        from tui_admin.ui.screens.link_form import LinkFormScreen  # see DEFERRED
+
         self.push_screen(LinkFormScreen(link, columns, values, title=title), done)
 
     async def save_visibly(self, screen: Screen[Any], what: str, operation: Awaitable[T]) -> T:
         """A write awaited from `screen`'s worker, saying so if it waits (see screens/waiting.py)."""
+        from tui_admin.ui.screens.waiting import save_visibly  # see DEFERRED
+
         return await save_visibly(screen, what, operation)
 
     async def on_unmount(self) -> None:
