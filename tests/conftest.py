@@ -32,12 +32,47 @@ ENGINES = {
 }
 
 
+_DATABASES: dict[tuple[str, str], str] = {}
+
+
+def database_beside(url: str, suffix: str) -> str:
+    """The URL of the server database named as `url`'s with `_suffix`, created on first use:
+    a database of its own for tests whose fixed table names would meet another's (the zoo), or
+    for each pytest-xdist worker."""
+    if (url, suffix) not in _DATABASES:
+        given = sa.make_url(url)
+        name = f"{given.database}_{suffix}"
+        on_postgresql = given.get_backend_name() == "postgresql"
+        server = given.set(database="postgres" if on_postgresql else None)
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                if on_postgresql:
+                    if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": name}).first():
+                        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                else:
+                    conn.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS `{name}`")
+        finally:
+            admin.dispose()
+        _DATABASES[(url, suffix)] = given.set(database=name).render_as_string(hide_password=False)
+    return _DATABASES[(url, suffix)]
+
+
+def _for_this_worker(url: str) -> str:
+    """Under pytest-xdist, each worker gets a database of its own on the server (the URL's name
+    with the worker's id), so that two workers never drop each other's tables; without xdist,
+    the URL as given."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return database_beside(url, worker) if worker else url
+
+
 def _server_url(env: str) -> str:
     url = os.environ.get(env)
     if not url:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{env} is not set: in CI every database suite must run (.ci/run sets it)")
         pytest.skip(f"{env} is not set: no server to test against")
+    url = _for_this_worker(url)
     engine = sa.create_engine(url)
     try:
         with engine.connect():

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import ENGINES, MYSQL_ENV, POSTGRES_ENV, _server_url, _with_driver
+from tests.conftest import ENGINES, MYSQL_ENV, POSTGRES_ENV, _server_url, _with_driver, database_beside
 from tests.zoo import build
 from tests.zoo.catalogue import ZOO, ZooTable, backend_of
 from tests.zoo.harness import Raw, find_admin, reflect
@@ -103,7 +103,9 @@ class ZooDatabases:
             if backend == "sqlite":
                 self.urls[backend] = build.create_sqlite(self.directory / "zoo.db")
             else:
-                url = _with_driver(_server_url(SERVER_ENV[backend]), SYNC_DRIVER[backend])
+                # A database of its own: the zoo's tables ("order", "tag", …) live while the
+                # package runs, and another file run on the same worker may make its own.
+                url = _with_driver(database_beside(_server_url(SERVER_ENV[backend]), "zoo"), SYNC_DRIVER[backend])
                 build.create_server(backend, url)
                 self.urls[backend] = url
             self.raws[backend] = Raw(sa.create_engine(self.urls[backend]))
