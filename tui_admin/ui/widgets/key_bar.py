@@ -67,11 +67,14 @@ class KeyBar(Static):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.update(self.keys_text())
+        self.update(self.keys_text(), layout=False)
 
     def _bindings_changed(self, screen: Screen[Any]) -> None:
+        # One docked line: new keys never change its size, and the layout pass Static asks for by
+        # default repainted the whole screen at each focus change (bench/run.py: a prefix search's
+        # enter, 67 ms → 26 ms key to screen).
         if self.is_attached and screen is self.screen:
-            self.update(self.keys_text())
+            self.update(self.keys_text(), layout=False)
 
     def shown_actions(self) -> list[str]:
         """The actions listed, in order (every active one, whether or not it fits the width)."""

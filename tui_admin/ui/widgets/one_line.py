@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual.app import RenderResult
 from textual.content import Content
+from textual.visual import VisualType
 from textual.widgets import Static
 
 from tui_admin.ui.text import shorten
@@ -23,6 +24,12 @@ class OneLine(Static):
         text-wrap: nowrap;
     }
     """
+
+    def update(self, content: VisualType = "", *, layout: bool = False) -> None:
+        """New text never changes the size of one full-width line, so no layout pass: Static's
+        default asks for one, which repaints the whole screen (a list's title changing three
+        times per page cost three full repaints, bench/run.py)."""
+        super().update(content, layout=layout)
 
     def render(self) -> RenderResult:
         visual = self.visual

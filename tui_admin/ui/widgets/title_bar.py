@@ -31,4 +31,4 @@ class TitleBar(Static):
             # that did nothing is not taken for a bug
             title = plain(" READ-ONLY ", style="bold reverse", no_wrap=True, overflow="ellipsis",
                           justify="center") + plain("  ") + title
-        self.update(title)
+        self.update(title, layout=False)  # one line, the screen's width: its size never changes
