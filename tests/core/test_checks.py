@@ -32,7 +32,7 @@ def test_every_problem_is_reported_at_once_with_an_id_and_a_suggestion() -> None
         "A006 HeroAdmin.colum_filters: unknown option — did you mean 'column_filters'?",
         "A001 HeroAdmin.column_list: unknown field 'nam' — did you mean 'name'?",
         "A001 HeroAdmin.column_sortable_list: unknown field 'team' — did you mean 'team_id'?",
-        "A004 HeroAdmin.column_searchable_list: 'age' is not text (a integer): search compares text",
+        "A004 HeroAdmin.column_searchable_list: 'age' is not text (an integer): search compares text",
         "A002 HeroAdmin.label: unknown field 'titel'",
         "A001 TeamAdmin.form_columns: unknown field 'headquaters' — did you mean 'headquarters'?",
     ]

@@ -45,6 +45,11 @@ class Problem:
         return f"{self.id} {self.where}: {self.message}{hint}"
 
 
+
+def _a(noun: str) -> str:
+    """`noun` with its article: "an integer", "a date"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
 def _close(name: str, choices: list[str]) -> str | None:
     found = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
     return found[0] if found else None
@@ -88,7 +93,7 @@ def check_admin(admin: ModelAdmin) -> list[Problem]:
     for name in admin.column_searchable_list or ():
         if name in info.columns and not info.columns[name].spec.textual:
             problems.append(Problem("A004", f"{owner}.column_searchable_list",
-                                    f"{name!r} is not text (a {info.columns[name].spec.name}): search compares text"))
+                                    f"{name!r} is not text ({_a(info.columns[name].spec.name)}): search compares text"))
     for name in admin.column_filters or ():
         if name in info.columns and not info.columns[name].spec.operators:
             problems.append(Problem("A005", f"{owner}.column_filters",

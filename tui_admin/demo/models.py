@@ -98,3 +98,9 @@ class TeamAdmin(ModelAdmin, model=Team):
     """The team list also counts each team's heroes and members (in the page's own query)."""
 
     column_list = ["id", "name", "headquarters", "heroes", "members"]
+
+
+class HeroAdmin(ModelAdmin, model=Hero):
+    """A hero's name, secret name and age can be edited in the list itself (`F2` or `i`)."""
+
+    column_editable_list = ["name", "secret_name", "age"]

@@ -58,7 +58,7 @@ class ListScreen(AdminScreen):
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", id="list.back"),
         # -- in-place edit (column_editable_list): see "in-place edit" below
-        Binding("f2,i", "edit_cell", "Edit cell", id="list.edit_cell"),
+        Binding("f2,i", "edit_cell", "Edit cell", show=False, id="list.edit_cell"),  # in the help (F1)
         # -- user actions (ModelAdmin.actions): see "user actions" below
         Binding("a", "actions", "Actions", id="list.actions"),
     ]
