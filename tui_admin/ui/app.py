@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from tui_admin.core.engine import DEFAULT_LOCK_TIMEOUT, EngineError, mask
@@ -165,7 +166,8 @@ class AdminApp(App[None]):
             return
         self.store = store
         # The first collection walks everything loaded (45-55 ms): not on the way to the first
-        # screen's counts, but once they are up, with the modules they did not need.
+        # screen's counts, but once they are painted (`rendered`), with the modules they did not
+        # need; after SETTLE_AFTER at the latest (counts that never come).
         self.set_timer(self.SETTLE_AFTER, self._settle)
         for screen in self.screen_stack:
             if isinstance(screen, ModelsScreen):
@@ -180,11 +182,18 @@ class AdminApp(App[None]):
     # they pile up under continuous input, which keeps memory flat.
 
     IDLE_BEFORE_COLLECT = 0.5  # seconds without a key or click
-    SETTLE_AFTER = 1.0  # seconds from the connection to `_settle`
+    SETTLE_AFTER = 2.0  # seconds from the connection to `_settle`, at the latest
     COLLECT_ANYWAY = 100_000  # allocations since the last collection
 
+    _settled = False
+    _settle_timer: Timer | None = None
+    SETTLE_DELAY = 0.3  # seconds from the first screen's data on screen to `_settle`
+
     def _settle(self) -> None:
-        """Load what the first screen did not need (`DEFERRED`), then freeze it all."""
+        """Load what the first screen did not need (`DEFERRED`), then freeze it all (once)."""
+        if self._settled:
+            return
+        self._settled = True
         load_deferred()
         self._collect_when_idle()
 
@@ -210,8 +219,14 @@ class AdminApp(App[None]):
 
 
     def rendered(self, what: str) -> None:
-        """Note that new data is on screen, once the refresh that paints it has happened."""
+        """Note that new data is on screen, once the refresh that paints it has happened; the
+        first screen's data painted, settle (`_settle`)."""
         self.call_after_refresh(lambda: self.render_marks.append((what, time.perf_counter())))
+        if not self._settled and self.store is not None and self._settle_timer is None:
+            # Not at once: the driver's writer thread puts the frame on the terminal, and it
+            # needs the GIL that the imports and the collection would hold (measured: the cold
+            # start's count reached the terminal 100 ms later).
+            self._settle_timer = self.set_timer(self.SETTLE_DELAY, self._settle)
 
     def _fail(self, message: str, code: int) -> None:
         """Stop with `message` for the caller to print (the CLI writes it to stderr, unwrapped)."""
