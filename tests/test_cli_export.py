@@ -25,7 +25,7 @@ def export(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_filtered_sorted_heroes_to_a_file_and_to_stdout(tmp_path: Path) -> None:
     done = export(tmp_path, "Hero", "--filter", "team_id=1", "--sort=-age", "--format", "csv", "-o", "heroes.csv")
     assert done.returncode == 0, done.stderr
-    assert done.stderr.startswith("exported 4 Hero row(s) to heroes.csv in ")
+    assert done.stderr.startswith("exported 4 Hero rows to heroes.csv in ")
     rows = list(csv.DictReader((tmp_path / "heroes.csv").open(newline="", encoding="utf-8")))
     assert [(r["name"], r["age"]) for r in rows] == [
         ("Captain North America", "93"), ("Rusty-Man", "48"), ("Tarantula", "32"), ("Spider-Boy", "")]

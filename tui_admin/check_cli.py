@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tui_admin.cli import HelpFormatter, add_target, parse_settled
+from tui_admin.core.format import plural
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         for problem in exc.problems:
             print(problem)
-        print(f"{len(exc.problems)} problem(s): sqladmin-tui will not start until they are fixed")
+        print(f"{plural(len(exc.problems), 'problem')}: sqladmin-tui will not start until they are fixed")
         return 1
     except EngineError as exc:
         print(f"sqladmin-tui check: error: {exc}", file=sys.stderr)

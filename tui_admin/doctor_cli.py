@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from tui_admin.cli import HelpFormatter, add_target, parse_settled
+from tui_admin.core.format import plural
 
 if TYPE_CHECKING:
     from tui_admin.core.doctor import Finding
@@ -115,6 +116,6 @@ def _as_text(findings: list[Finding]) -> str:
             fix = f.fix.splitlines()
             lines.append(f"       fix: {fix[0]}")
             lines += [f"            {line}" for line in fix[1:]]
-    counts = ", ".join(f"{sum(f.severity == s for f in findings)} {s}" for s in SEVERITY_ORDER)
-    lines.append(f"{len(findings)} finding(s): {counts}")
+    counts = ", ".join(plural(sum(f.severity == s for f in findings), str(s)) for s in SEVERITY_ORDER)
+    lines.append(f"{plural(len(findings), 'finding')}: {counts}")
     return "\n".join(lines)

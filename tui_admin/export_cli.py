@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tui_admin.cli import HelpFormatter, add_target, parse_settled
+from tui_admin.core.format import plural
 
 DESCRIPTION = """\
 Export the rows of one model, with the app's search, filters and sort applied, as CSV (RFC 4180,
@@ -98,7 +99,7 @@ async def _export(url: str, registry: Any, args: argparse.Namespace) -> int:
     finally:
         await store.dispose()
     where = "stdout" if args.output == "-" else args.output
-    print(f"exported {done.rows} {query.model} row(s) to {where} in {done.elapsed:.2f} s "
+    print(f"exported {plural(done.rows, f'{query.model} row')} to {where} in {done.elapsed:.2f} s "
           f"({done.rate:,.0f} rows/s)", file=sys.stderr)
     return 0
 

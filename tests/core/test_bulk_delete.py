@@ -41,7 +41,7 @@ async def test_all_matching_a_filter_in_a_few_statements(store: Store, check_db:
     query = ListQuery("Hero").adding(Filter("team_id", "in", (1,)))
     matching = rows(check_db, "SELECT count(*) FROM hero WHERE team_id = 1")[0][0]
     plan = await store.delete_many_preview("Hero", query)
-    assert plan.rows == matching and plan.label == f"{matching} Hero row(s)"
+    assert plan.rows == matching and plan.label == f"{matching} Hero {'row' if matching == 1 else 'rows'}"
     await store.delete_many("Hero", query)
     assert rows(check_db, "SELECT count(*) FROM hero WHERE team_id = 1")[0][0] == 0
     assert rows(check_db, "SELECT count(*) FROM hero")[0][0] == 15 - matching
@@ -52,7 +52,7 @@ async def test_all_matching_a_filter_in_a_few_statements(store: Store, check_db:
 async def test_blocked_rows_are_all_named_and_nothing_is_deleted(store: Store, check_db: sa.Engine) -> None:
     with pytest.raises(WriteError) as refused:
         await store.delete_many("Team", ListQuery("Team"))
-    assert "still referred to by" in str(refused.value) and "hero row(s) (hero.team_id)" in str(refused.value)
+    assert "still referred to by" in str(refused.value) and "hero rows (hero.team_id)" in str(refused.value)
     assert rows(check_db, "SELECT count(*) FROM team")[0][0] == 5
     plan = await store.delete_many_preview("Team", [(1,), (2,)])
     assert [b[0] for b in plan.blockers] == ["hero"] and not plan.allowed

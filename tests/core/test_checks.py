@@ -52,7 +52,7 @@ def test_check_command_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert bad.stdout.splitlines() == [
         "A001 HeroAdmin.column_list: unknown field 'nam' — did you mean 'name'?",
         "A002 HeroAdmin.label: unknown field 'titel'",
-        "2 problem(s): sqladmin-tui will not start until they are fixed",
+        "2 problems: sqladmin-tui will not start until they are fixed",
     ]
     good = subprocess.run([str(script), "check", "--models", "tui_admin.demo.models"], capture_output=True,
                           text=True, cwd=tmp_path, timeout=60)

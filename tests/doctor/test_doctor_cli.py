@@ -37,7 +37,7 @@ def test_an_error_finding_exits_1_and_text_groups_by_severity(
     assert "  D001 Owner: table doc_owner does not exist" in out
     assert "       fix: CREATE TABLE doc_owner (" in out
     assert "  M003 Pet.owner: backref" in out
-    assert out.rstrip().splitlines()[-1].endswith("error, 8 warning, 1 note")
+    assert out.rstrip().splitlines()[-1].endswith("errors, 8 warnings, 1 note")
 
 
 def test_json_is_one_object_per_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

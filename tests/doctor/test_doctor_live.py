@@ -68,7 +68,7 @@ def test_sqlite_rows_naming_missing_parents_are_an_error(tmp_path: Path) -> None
     engine = sa.create_engine(f"sqlite:///{path}")
     [finding] = live(engine)
     assert (finding.id, finding.model, finding.severity) == ("S001", "child", "error")
-    assert finding.message.startswith("2 row(s) of child name a parent table")
+    assert finding.message.startswith("2 rows of child name a parent table")
     engine.dispose()
 
 

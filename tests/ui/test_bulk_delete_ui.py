@@ -26,8 +26,8 @@ async def test_marked_heroes_are_deleted_after_reading_the_plan(demo_app: AdminA
         await press(pilot, "space", "space", until=lambda: len(demo_app.screen.marks) == 2)
         await press(pilot, "d", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the dialog")
         asked = question(demo_app)
-        assert asked.startswith("Delete 2 Hero row(s)?")
-        assert f"also removes their {links} link row(s) in heroteamlink" in asked
+        assert asked.startswith("Delete 2 Hero rows?")
+        assert links > 1 and f"also removes their {links} link rows in heroteamlink" in asked
         await press(pilot, "y", until=lambda: isinstance(demo_app.screen, ListScreen)
                     and scalar(demo_db, "SELECT count(*) FROM hero") == 13, what="the heroes deleted")
         assert scalar(demo_db, "SELECT count(*) FROM hero WHERE id IN (1, 2)") == 0
@@ -42,7 +42,7 @@ async def test_a_blocked_bulk_delete_names_the_blockers_and_deletes_nothing(demo
         await press(pilot, "ctrl+a", until=lambda: demo_app.screen.all_marked is not None, what="all marked")
         await press(pilot, "d", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the dialog")
         asked = question(demo_app)
-        assert asked.startswith("5 Team row(s) cannot be deleted:")
-        assert "hero row(s) refer to them (hero.team_id)" in asked
+        assert asked.startswith("5 Team rows cannot be deleted:")
+        assert "hero rows refer to them (hero.team_id)" in asked
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen))
         assert scalar(demo_db, "SELECT count(*) FROM team") == 5

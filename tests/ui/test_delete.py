@@ -38,7 +38,7 @@ async def test_delete_hero_asks_then_removes_it_and_its_links(demo_app: AdminApp
         await press(pilot, "d", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the dialog")
         text = dialog_text(demo_app)
         assert "Delete Hero “Deadpond”?" in text
-        assert "2 link row(s) in heroteamlink" in text
+        assert "2 link rows in heroteamlink" in text
         assert demo_app.screen.query_one("#confirm-yes", Button)
         await press(pilot, "n", until=lambda: isinstance(demo_app.screen, ListScreen), what="the list again")
         assert dump(demo_db) == before
@@ -83,7 +83,7 @@ async def test_a_team_that_heroes_refer_to_cannot_be_deleted(demo_app: AdminApp,
         await press(pilot, "d", until=lambda: isinstance(demo_app.screen, ConfirmScreen), what="the dialog")
         text = dialog_text(demo_app)
         assert "Team “Preventers” cannot be deleted" in text
-        assert "4 hero row(s) refer to it (hero.team_id)" in text
+        assert "4 hero rows refer to it (hero.team_id)" in text
         # no way to confirm: only a close button, and y does not delete either
         assert not demo_app.screen.query("#confirm-yes")
         assert "Close" in str(demo_app.screen.query_one("#confirm-no", Button).label)

@@ -62,7 +62,7 @@ async def test_palette_doctor_lists_the_findings_grouped_by_severity(tmp_path: P
         assert by_id["M003"][2] == "Pet.owner" and "backref" in by_id["M003"][3]
         assert {"M009", "M010"} <= set(by_id)  # the module's engine: echo=True, no pool_pre_ping
         title = static_text(screen.query_one("#doctor-title", Static))
-        assert title == "Doctor · 1 error, 8 warning, 1 note"
+        assert title == "Doctor · 1 error, 8 warnings, 1 note"
         assert by_id["M006"][0].strip() == "error" and "PetCreate" in by_id["M006"][3]
         # every cell is Text built from plain text (never read as markup)
         table = findings_table(screen)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tui_admin.core.dialects import Backend, raw_param
 from tui_admin.core.errors import NotFoundError
+from tui_admin.core.format import plural
 from tui_admin.core.introspect import ForeignKeyInfo, ModelInfo, RelationInfo, format_pk
 from tui_admin.core.query import ListQuery, count_select, cursor_of, page_select, search_condition
 from tui_admin.core.reading import Reader, Unreadable
@@ -43,7 +44,7 @@ def key_condition(info: ModelInfo, pk: Sequence[Any]) -> sa.ColumnElement[bool]:
     """The row with primary key `pk`. An unreadable key part is compared as stored; the key of a
     keyless table's row is its columns (and a number), any of which may be NULL."""
     if len(pk) != len(info.primary_key):
-        raise NotFoundError(f"{info.name}: a key has {len(info.primary_key)} part(s), got {len(pk)}")
+        raise NotFoundError(f"{info.name}: a key has {plural(len(info.primary_key), 'part')}, got {len(pk)}")
     return sa.and_(*(
         info.columns[n].column.is_(None) if v is None
         else info.columns[n].column == (raw_param(v.raw) if isinstance(v, Unreadable) else v)

@@ -27,6 +27,7 @@ from tui_admin.core.actions import Action, Selection, keys_condition
 from tui_admin.core.deletion import DeletePlan, count_rows, plan_delete
 from tui_admin.core.dialects import backend_for
 from tui_admin.core.errors import ConflictError, NotFoundError, ReadOnlyError, WriteError
+from tui_admin.core.format import plural
 from tui_admin.core.introspect import ColumnInfo, ModelInfo, column_info, format_pk, table_key
 from tui_admin.core.query import ListQuery, scoped, where_clause
 from tui_admin.core.reads import Reading, key_condition
@@ -210,7 +211,7 @@ def delete(session: Session, reading: Reading, info: ModelInfo, pk: Sequence[Any
     if not done.allowed:
         table, columns, n = done.blockers[0]
         raise WriteError(
-            f"{done.label} is still referred to by {n} {table} row(s) ({table}.{columns}): "
+            f"{done.label} is still referred to by {plural(n, f'{table} row')} ({table}.{columns}): "
             "reassign or delete those first",
             {},
         )
@@ -251,7 +252,7 @@ def plan_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seque
     refuse_read_only(info)
     condition = chosen_rows(reading, info, chosen)
     n = count_rows(session, info.table, condition)
-    plan = plan_delete(session, info.table, condition, f"{n:,} {info.name} row(s)", reading)
+    plan = plan_delete(session, info.table, condition, plural(n, f"{info.name} row"), reading)
     plan.rows, plan.many = n, True
     return plan
 
@@ -270,7 +271,7 @@ def delete_many(session: Session, reading: Reading, info: ModelInfo, chosen: Seq
     while any chosen row is still referred to."""
     done = plan_many(session, reading, info, chosen)
     if not done.allowed:
-        blockers = "; ".join(f"{n} {table} row(s) ({table}.{columns})" for table, columns, n in done.blockers)
+        blockers = "; ".join(f"{plural(n, f'{table} row')} ({table}.{columns})" for table, columns, n in done.blockers)
         raise WriteError(f"{done.label}: still referred to by {blockers}: reassign or delete those first", {})
     for statement in done.link_deletes:
         guarded(session, info, lambda s=statement: session.execute(s))

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Dialect
 from tui_admin.core.dialects import Backend, MySQL, PostgreSQL, SQLite, backend_for
 from tui_admin.core.doctor.findings import Finding, Severity
 from tui_admin.core.errors import first_line
+from tui_admin.core.format import plural
 from tui_admin.core.registry import Registry
 
 
@@ -71,7 +72,8 @@ def _foreign_key_violations(connection: Connection, _registry: Registry | None, 
     for (table, parent), count in sorted(counts.items()):
         yield Finding(
             "S001", Severity.ERROR, table, None,
-            f"{count} row(s) of {table} name a {parent} that does not exist (foreign keys were off "
+            f"{plural(count, 'row')} of {table} name{'s' if count == 1 else ''} a {parent} that does not exist "
+            "(foreign keys were off "
             "when they were written): opening them, and saving them again, fails",
             f"PRAGMA foreign_key_check({table});  -- lists the rows: fix or delete them",
         )

@@ -100,8 +100,8 @@ def _indexes(admin: ModelAdmin, dialect: Dialect, connection: Connection | None)
         else:
             yield Finding(
                 "M001", Severity.WARNING, admin.info.name, field,
-                f"foreign key to {fk.referred_table.name} without an index: listing a "
-                f"{fk.referred_table.name}'s rows here, and every delete there, scans this table",
+                f"foreign key to {fk.referred_table.name} without an index: listing the rows of one "
+                f"{fk.referred_table.name} here, and every delete there, scans this table",
                 fix,
             )
 

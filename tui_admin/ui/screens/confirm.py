@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui_admin.core.format import plural
 from tui_admin.ui.text import plain_lines
 
 if TYPE_CHECKING:
@@ -63,15 +64,17 @@ def delete_question(model: str, plan: DeletePlan) -> str:
     what = plan.label if plan.many else f"{model} “{plan.label}”"
     if not plan.allowed:
         lines = [f"{what} cannot be deleted:"]
-        lines += [f"  {n} {table} row(s) refer to {'them' if plan.many else 'it'} ({table}.{column}){named(table)}"
+        lines += [f"  {plural(n, f'{table} row')} refer{'s' if n == 1 else ''} to {'them' if plan.many else 'it'} "
+                  f"({table}.{column}){named(table)}"
                   for table, column, n in plan.blockers]
         lines.append("Reassign or delete those first.")
         return "\n".join(lines)
     lines = [f"Delete {what}?"]
-    lines += [f"  also removes {'their' if plan.many else 'its'} {n} link row(s) in {table}" for table, n in plan.links]
-    lines += [f"  the database also deletes {n} {table} row(s) (ON DELETE CASCADE){named(table)}"
+    lines += [f"  also removes {'their' if plan.many else 'its'} {plural(n, 'link row')} in {table}"
+              for table, n in plan.links]
+    lines += [f"  the database also deletes {plural(n, f'{table} row')} (ON DELETE CASCADE){named(table)}"
               for table, n in plan.cascades]
-    lines += [f"  the database clears the key of {n} {table} row(s) (ON DELETE SET NULL){named(table)}"
+    lines += [f"  the database clears the key of {plural(n, f'{table} row')} (ON DELETE SET NULL){named(table)}"
               for table, n in plan.set_null]
     lines.append("This cannot be undone.")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from tui_admin.core.doctor import Finding
 from tui_admin.core.doctor.findings import SEVERITY_ORDER
+from tui_admin.core.format import plural
 from tui_admin.ui.screens.base import AdminScreen, describe
 from tui_admin.ui.text import plain, plain_lines
 from tui_admin.ui.widgets.key_bar import KeyBar
@@ -85,7 +86,7 @@ class DoctorScreen(AdminScreen):
             group = [f for f in findings if f.severity == severity]
             if not group:
                 continue
-            counts.append(f"{len(group)} {severity}")
+            counts.append(plural(len(group), str(severity)))
             style = SEVERITY_STYLE.get(str(severity), "")
             table.add_row(plain(f"{severity} ({len(group)})", style=style), "", "", "", key=f"h:{severity}")
             for finding in group:
