@@ -187,7 +187,7 @@ class AdminApp(App[None]):
 
     _settled = False
     _settle_timer: Timer | None = None
-    SETTLE_DELAY = 0.3  # seconds from the first screen's data on screen to `_settle`
+    SETTLE_DELAY = 0.3  # seconds from the first screen's data on screen (or the last key) to `_settle`
 
     def _settle(self) -> None:
         """Load what the first screen did not need (`DEFERRED`), then freeze it all (once)."""
@@ -215,6 +215,8 @@ class AdminApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = time.monotonic()
+            if self._settle_timer is not None and not self._settled:
+                self._settle_timer.reset()  # settle once the user pauses, not while a key is served
         await super().on_event(event)
 
 
