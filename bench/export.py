@@ -57,6 +57,7 @@ asyncio.run(main(*sys.argv[1:]))
 PYTHON_FLOOR = """
 import csv, sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1])
+size = int(sys.argv[3])
 started = time.perf_counter()
 with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
     writer = csv.writer(out, lineterminator="\\r\\n")
@@ -64,12 +65,12 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
     last = None
     while True:
         rows = conn.execute("SELECT id, name, secret_name, age, team_id FROM hero"
-                            + ("" if last is None else " WHERE id > ?") + " ORDER BY id LIMIT 5001",
+                            + ("" if last is None else " WHERE id > ?") + f" ORDER BY id LIMIT {size + 1}",
                             () if last is None else (last,)).fetchall()
-        writer.writerows(rows[:5000])
-        if len(rows) <= 5000:
+        writer.writerows(rows[:size])
+        if len(rows) <= size:
             break
-        last = rows[4999][0]
+        last = rows[size - 1][0]
 print(time.perf_counter() - started)
 """
 
@@ -94,8 +95,10 @@ def main() -> int:
                                capture_output=True, text=True, check=True)
         ours = json.loads(child.stdout)
         sizes = floor_out.stat().st_size, ours_out.stat().st_size
-        python_floor = float(subprocess.run([sys.executable, "-c", PYTHON_FLOOR, str(db), str(Path(tmp) / "py.csv")],
-                                            capture_output=True, text=True, check=True).stdout)
+        from tui_admin.core.export import PAGE_ROWS
+
+        floor_args = [sys.executable, "-c", PYTHON_FLOOR, str(db), str(Path(tmp) / "py.csv"), str(PAGE_ROWS)]
+        python_floor = float(subprocess.run(floor_args, capture_output=True, text=True, check=True).stdout)
     print(json.dumps({
         "rows": ours["rows"], "format": args.format,
         "sqlite3_csv_s": round(floor, 3), "export_s": round(ours["seconds"], 3),
