@@ -99,8 +99,7 @@ async def _export(url: str, registry: Any, args: argparse.Namespace) -> int:
     finally:
         await store.dispose()
     where = "stdout" if args.output == "-" else args.output
-    print(f"exported {plural(done.rows, f'{query.model} row')} to {where} in {done.elapsed:.2f} s "
-          f"({done.rate:,.0f} rows/s)", file=sys.stderr)
+    print(f"exported {plural(done.rows, f'{query.model} row')} to {where} {done.took()}", file=sys.stderr)
     return 0
 
 

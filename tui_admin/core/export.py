@@ -142,6 +142,12 @@ class Progress:
     def rate(self) -> float:
         return self.rows / self.elapsed if self.elapsed > 0 else 0.0
 
+    def took(self) -> str:
+        """`in 2.3 s (430,000 rows/s)`: the rate only once there was time to measure one (three
+        rows "in 0.0 s" are no "270 rows/s")."""
+        rate = f" ({self.rate:,.0f} rows/s)" if self.elapsed >= 0.1 else ""
+        return f"in {self.elapsed:.1f} s{rate}"
+
     @property
     def eta(self) -> float | None:
         """Seconds left, at the rate so far."""

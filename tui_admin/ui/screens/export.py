@@ -22,6 +22,7 @@ from textual.widgets import Input, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
 from tui_admin.core import export
+from tui_admin.core.format import plural
 from tui_admin.core.query import ListQuery
 from tui_admin.core.store import Store
 from tui_admin.ui.screens.base import describe
@@ -149,8 +150,7 @@ class ExportScreen(ModalScreen[Path | None]):
         finally:
             counting.cancel()
         bar.update(total=done.rows or 1, progress=done.rows or 1)
-        self.app.notify(f"Exported {done.rows:,} {self.list_query.model} row{'s' if done.rows != 1 else ''} to {path} "
-                        f"in {done.elapsed:.1f} s ({done.rate:,.0f} rows/s)")
+        self.app.notify(f"Exported {plural(done.rows, f'{self.list_query.model} row')} to {path} {done.took()}")
         self.dismiss(path)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
