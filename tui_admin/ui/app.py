@@ -48,9 +48,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: What the first screen (the models and their counts) does not need: imported where first used,
-#: and all of them in the first idle second once the counts are up (`AdminApp._settle`), so that
-#: neither the start nor the first navigation waits for them. Importing them up front cost 40 ms
-#: of each cold start (bench/run.py).
+#: and all of them once the counts are painted and the keys pause (`AdminApp._settle`), so that
+#: neither the start nor, as a rule, the first navigation waits for them. Importing them up front
+#: cost 40 ms of each cold start (bench/run.py).
 DEFERRED = (
     "tui_admin.ui.navigation", "tui_admin.ui.screens.confirm", "tui_admin.ui.screens.doctor",
     "tui_admin.ui.screens.export", "tui_admin.ui.screens.link_form", "tui_admin.ui.screens.picker",
@@ -59,6 +59,7 @@ DEFERRED = (
 
 
 def load_deferred() -> None:
+    """Import every module of `DEFERRED` (those already imported cost nothing)."""
     for name in DEFERRED:
         importlib.import_module(name)
 
