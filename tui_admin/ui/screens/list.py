@@ -181,7 +181,8 @@ class ListScreen(AdminScreen):
     async def load(self, mode: Literal["first", "last", "down", "up", "reload"], *, focus: bool = False) -> None:
         """Fetch and show rows; a slow fetch (a scan for a substring search, a sort without an
         index) shows the loading indicator and can be stopped with escape. `focus`: the table
-        takes the focus once its rows are in, or when the indicator shows, whichever is first."""
+        takes the focus once its rows are in, or when the indicator shows, whichever is first
+        (not when the read fails, or a newer one replaces it)."""
         table = self.query_one(RecordTable)
 
         def slow() -> None:
@@ -192,11 +193,11 @@ class ListScreen(AdminScreen):
         spinner = self.set_timer(SPINNER_AFTER, slow)
         try:
             await self._load(mode)
+            if focus:
+                table.focus()
         finally:
             spinner.stop()
             table.loading = False
-            if focus:
-                table.focus()
 
     async def _load(self, mode: Literal["first", "last", "down", "up", "reload"]) -> None:
         q, size, store, window = self.query_state, self.admin.page_size, self.store, self.window
