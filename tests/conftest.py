@@ -72,7 +72,6 @@ def _server_url(env: str) -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{env} is not set: in CI every database suite must run (.ci/run sets it)")
         pytest.skip(f"{env} is not set: no server to test against")
-    url = _for_this_worker(url)
     engine = sa.create_engine(url)
     try:
         with engine.connect():
@@ -81,7 +80,7 @@ def _server_url(env: str) -> str:
         pytest.fail(f"{env} is set but the server is unreachable: {str(exc.orig).strip()}")
     finally:
         engine.dispose()
-    return url
+    return _for_this_worker(url)  # once the server is known to answer
 
 
 def _with_driver(url: str, driver: str) -> str:
