@@ -25,7 +25,7 @@ from tui_admin.core.deletion import DeletePlan
 from tui_admin.core.query import ListQuery
 from tui_admin.core.store import Store
 from tui_admin.ui.screens.base import AdminScreen, SaveStopped
-from tui_admin.ui.screens.confirm import ConfirmScreen, delete_question
+from tui_admin.ui.screens.confirm import ConfirmScreen, delete_question, deleted_what
 from tui_admin.ui.screens.detail import DetailScreen
 from tui_admin.ui.screens.form import FormScreen
 from tui_admin.ui.screens.links import LinksScreen
@@ -174,48 +174,42 @@ class Navigator:
     def delete_record(self, model: str, pk: tuple[Any, ...]) -> None:
         """Ask (naming the record and what goes with it), then delete in one transaction; a detail
         of the record on top then closes, and what showed it reloads."""
-        origin = self._origin()
         store = self.store
 
-        async def run() -> None:
-            plan = await store.delete_preview(model, pk)
-            dialog = ConfirmScreen(delete_question(model, plan), yes="Delete", allowed=plan.allowed)
-            if not await self.app.push_screen_wait(dialog):
-                return
-            try:
-                await save_visibly(origin or self.app.screen, f"Deleting {model} “{plan.label}”",
-                                   store.delete(model, pk))
-            except SaveStopped as exc:
-                self.app.notify(str(exc), severity="warning")
-                return
-            self.app.notify(f"Deleted {model} “{plan.label}”")
+        def closed(plan: DeletePlan) -> None:
             top = self.app.screen
             if isinstance(top, DetailScreen) and top.model == model and top.pk == pk:
                 self.app.pop_screen()
-            self.records_changed(self._touched(model, plan))
 
-        self.app.run_worker(run(), group="delete", exclusive=True, exit_on_error=False)
+        self._delete(model, lambda: store.delete_preview(model, pk), lambda: store.delete(model, pk), closed)
 
     def delete_records(self, model: str, chosen: list[tuple[Any, ...]] | ListQuery, done: Callable[[], None]) -> None:
         """Ask, showing the plan aggregated over the marked rows (or all matching), then delete
         them in one transaction of set-based statements; refused, naming every blocker, when any
         is referred to. `escape` while it runs stops it: nothing is deleted."""
-        origin = self._origin()
         store = self.store
+        self._delete(model, lambda: store.delete_many_preview(model, chosen), lambda: store.delete_many(model, chosen),
+                     lambda plan: done())
+
+    def _delete(self, model: str, preview: Callable[[], Awaitable[DeletePlan]],
+                delete: Callable[[], Awaitable[DeletePlan]], deleted: Callable[[DeletePlan], None]) -> None:
+        """Both deletes: the plan asked about, the delete awaited visibly from the screen it started
+        on (`escape` stops it while it waits), then `deleted` and the reload of what it touched."""
+        origin = self._origin()
 
         async def run() -> None:
-            plan = await store.delete_many_preview(model, chosen)
+            plan = await preview()
+            what = deleted_what(model, plan)
             dialog = ConfirmScreen(delete_question(model, plan), yes="Delete", allowed=plan.allowed)
             if not await self.app.push_screen_wait(dialog):
                 return
             try:
-                await save_visibly(origin or self.app.screen, f"Deleting {plan.label}",
-                                   store.delete_many(model, chosen))
+                await save_visibly(origin or self.app.screen, f"Deleting {what}", delete())
             except SaveStopped as exc:
                 self.app.notify(str(exc), severity="warning")
                 return
-            self.app.notify(f"Deleted {plan.label}")
-            done()
+            self.app.notify(f"Deleted {what}")
+            deleted(plan)
             self.records_changed(self._touched(model, plan))
 
         self.app.run_worker(run(), group="delete", exclusive=True, exit_on_error=False)

@@ -49,6 +49,12 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes and self.allowed)
 
 
+def deleted_what(model: str, plan: DeletePlan) -> str:
+    """What a delete removes, as its question and its notices name it: `Hero “Deadpond”`, or the
+    plan's own label for many rows (`2 Hero rows`)."""
+    return plan.label if plan.many else f"{model} “{plan.label}”"
+
+
 def delete_question(model: str, plan: DeletePlan) -> str:
     """The confirmation text: what goes, and what else goes with it (or why it cannot go), with
     the first few rows of each table by name."""
@@ -61,7 +67,7 @@ def delete_question(model: str, plan: DeletePlan) -> str:
         return sum(n for t, n in [*plan.links, *plan.cascades, *plan.set_null] if t == table) or sum(
             n for t, _, n in plan.blockers if t == table)
 
-    what = plan.label if plan.many else f"{model} “{plan.label}”"
+    what = deleted_what(model, plan)
     if not plan.allowed:
         lines = [f"{what} cannot be deleted:"]
         lines += [f"  {plural(n, f'{table} row')} refer{'s' if n == 1 else ''} to {'them' if plan.many else 'it'} "
