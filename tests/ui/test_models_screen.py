@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from textual.widgets import DataTable
 
 from tests.ui.helpers import SIZE, column_values, execute_db, open_model, press, scalar, start, static_text, table_rows
@@ -75,3 +77,13 @@ async def test_a_registered_model_whose_table_is_missing_says_run_init(make_app,
         assert shown == ["hero: no such table — run sqladmin-tui init"]
         await press(pilot, "enter")
         assert len(app._notifications) == 1, "said once, not stacked per enter"
+
+
+async def test_the_app_hands_the_gil_on_quickly_while_it_runs_and_restores_the_interval(demo_app: AdminApp) -> None:
+    """A sync driver's thread waits for the GIL at each row while a screen paints (see
+    AdminApp.SWITCH_INTERVAL); the interval is the process's, so it is put back on exit."""
+    before = sys.getswitchinterval()
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL < before
+    assert sys.getswitchinterval() == before
