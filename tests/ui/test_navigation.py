@@ -16,6 +16,7 @@ from tests.ui.helpers import (
     cursor_values,
     detail_fields,
     detail_ready,
+    execute_db,
     field_errors,
     form_ready,
     list_total,
@@ -84,6 +85,29 @@ async def test_a_detail_opened_again_shows_the_new_record_from_the_top(demo_app:
         assert fields.cursor_row == 0 and fields.has_focus
         assert detail_fields(demo_app)["secret_name"] == "Tommy Sharp"
         assert detail.pk == (3,)
+
+
+async def test_a_detail_opened_again_redraws_its_table_only_when_a_row_changed(demo_app: AdminApp,
+                                                                             demo_db: str) -> None:
+    """The same record unchanged keeps the table's cells (and Textual's render cache of them);
+    a value changed meanwhile by another connection is drawn."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await open_model(pilot, "Hero")
+        await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="Deadpond")
+        detail = demo_app.screen
+        fields = detail.query_one("#fields", DataTable)
+        drawn = fields.get_row(fields.coordinate_to_cell_key((0, 0)).row_key)
+        await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen))
+        await press(pilot, "enter", until=lambda: demo_app.screen is detail and detail_ready(demo_app))
+        again = fields.get_row(fields.coordinate_to_cell_key((0, 0)).row_key)
+        assert all(a is b for a, b in zip(again, drawn, strict=True)), "the same rows: not drawn again"
+
+        execute_db(demo_db, "UPDATE hero SET secret_name = 'Wade W.' WHERE name = 'Deadpond'")
+        await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen))
+        await press(pilot, "enter", until=lambda: demo_app.screen is detail
+                    and detail_fields(demo_app).get("secret_name") == "Wade W.", what="the new secret name")
+        assert fields.cursor_row == 0
 
 
 async def test_a_form_opened_again_starts_from_the_new_record(demo_app: AdminApp) -> None:
