@@ -143,7 +143,8 @@ class StoreCpu:
     """The CPU time of the thread running each Store read (`Reading.page`, `detail`, `choices`):
     the part of store_ms that is the Store's own work. The rest is waiting: for a CPU on a loaded
     machine, and for the GIL while the event loop paints (the sqlite3 module releases it at each
-    row, and every release can hand it to the UI thread for up to a switch interval, 5 ms).
+    row, and every release can hand it to the UI thread for up to a switch interval: 0.5 ms in
+    the app, `AdminApp.SWITCH_INTERVAL`, where Python's default is 5 ms).
 
     Installed by wrapping the methods on the class, for the benchmark only; meaningful for a sync
     driver, whose reads run in a thread of their own (the benchmark's URLs are)."""

@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.core.raw_ddl import RunDDL, quote
 from tui_admin.core import export
@@ -160,3 +162,39 @@ def test_json_rows_written_whole_are_the_text_written_cell_by_cell() -> None:
     ]
     assert lines[2] == '{"id": 3, "text": "x", "amount": 12.50, "f": 2.5, "flag": null, "doc": {"k": [1E+2, null]}}'
     assert [json.loads(line)["id"] for line in lines] == [1, 2, 3]
+
+
+def _csv_module(rows: list[tuple[object, ...]]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+_CELLS = st.one_of(
+    st.none(), st.integers(), st.floats(allow_nan=True), st.binary(max_size=6),
+    st.text(alphabet=st.sampled_from('ab ,"\r\n\x1b☕[]/'), max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda width: st.lists(st.tuples(*[_CELLS] * width), max_size=5)))
+def test_csv_pages_made_whole_are_the_text_of_the_csv_module(rows: list[tuple[object, ...]]) -> None:
+    """`csv_text` gives exactly what `csv` writes, or None (and the page goes through `csv`)."""
+    text = export.csv_text(rows)
+    if text is not None:
+        assert text == _csv_module(rows)
+
+
+def test_csv_pages_with_a_field_to_quote_go_through_the_csv_module() -> None:
+    plain = [(1, "Hero", None, 1.5, b"x"), (2, "", "[b]x[/b]", -0.0, None)]
+    assert export.csv_text(plain) == _csv_module(plain) == '1,Hero,,1.5,b\'x\'\r\n2,,[b]x[/b],-0.0,\r\n'
+    for cell in ("a,b", 'say "hi"', "two\nlines", "cr\r"):
+        assert export.csv_text([(1, cell)]) is None, cell
+    assert export.csv_text([("",)]) is None  # one empty field: csv writes ""
+    assert export.csv_text([(1, ["a list"])]) == _csv_module([(1, ["a list"])])  # as csv: its str
+    assert export.csv_text([(None, ["a list"])]) is None  # unhashable: no NULL put in as ""
+    out = io.StringIO(newline="")
+    writer = export.CsvWriter(out)
+    writer.rows([(1, "plain"), (2, "a,b")])
+    writer.rows([(3, None)])
+    assert out.getvalue() == '1,plain\r\n2,"a,b"\r\n3,\r\n'

