@@ -148,13 +148,12 @@ class AdminApp(App[None]):
     #: (Python's default: 5 ms). A sync driver's read gives the GIL up at each statement and row
     #: (sqlite3 at every step), and while a screen paints, each return waited for up to the whole
     #: interval: bench/run.py's picker search took 13.6-30 ms of Store time for 1.9 ms of its
-    #: thread's CPU; at 0.5 ms, 3.9 ms, and every key→screen time fell too.
+    #: thread's CPU; at 0.5 ms, 3.9 ms, and every key→screen time fell too. Set once the app has
+    #: settled (`_settle`): during start-up it delayed the first screen (cold start 806 → 858 ms).
     SWITCH_INTERVAL = 0.0005
     _switch_interval_before: float | None = None
 
     def on_mount(self) -> None:
-        self._switch_interval_before = sys.getswitchinterval()
-        sys.setswitchinterval(self.SWITCH_INTERVAL)
         self.push_screen(ModelsScreen())
         self.connect()
 
@@ -207,6 +206,8 @@ class AdminApp(App[None]):
             return
         self._settled = True
         load_deferred()
+        self._switch_interval_before = sys.getswitchinterval()
+        sys.setswitchinterval(self.SWITCH_INTERVAL)
         self._collect_when_idle()
 
     def _collect_when_idle(self) -> None:
