@@ -17,11 +17,8 @@ from tui_admin.core.store import Store
 @pytest.fixture
 async def store(demo_url: str, demo_registry: Registry) -> AsyncIterator[Store]:
     """A Store over the demo schema and rows, on each engine; always disposed."""
-    store = Store(demo_url, demo_registry)
-    try:
+    async with Store(demo_url, demo_registry) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 @pytest.fixture

@@ -53,11 +53,8 @@ class HeroAdmin(ModelAdmin, model=Hero):
 
 @pytest.fixture
 async def act_store(demo_url: str) -> AsyncIterator[Store]:
-    store = Store(demo_url, Registry([HeroAdmin, Team, HeroTeamLink]))
-    try:
+    async with Store(demo_url, Registry([HeroAdmin, Team, HeroTeamLink])) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 def test_the_decorator_names_and_asks() -> None:

@@ -339,11 +339,8 @@ def test_update_bad_text_names_the_field(admin: ModelAdmin, schemas: Schemas) ->
 @pytest.fixture
 async def types_store(create_tables: Callable[[sa.MetaData], str], admin: ModelAdmin) -> AsyncIterator[Store]:
     url = create_tables(_REGISTRY.metadata)
-    store = Store(url, Registry([AllTypes]))
-    try:
+    async with Store(url, Registry([AllTypes])) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 def _stored(obj: Any) -> dict[str, Any]:

@@ -54,11 +54,8 @@ async def store(create_tables: Callable[[sa.MetaData], str], check_db: sa.Engine
     url = create_tables(_Base.metadata)
     with check_db.begin() as conn:  # a row written by another client, in plain SQL
         conn.exec_driver_sql("INSERT INTO core_test_bad_values (id, n, label, doc) VALUES (1, 5, 'ok', '[1]')")
-    store = Store(url, Registry([BadValueTarget]))
-    try:
+    async with Store(url, Registry([BadValueTarget])) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 def assert_one_line(error: StoreError) -> None:

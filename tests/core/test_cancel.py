@@ -41,9 +41,8 @@ async def _until(predicate, what: str) -> None:
 
 @pytest.fixture
 async def store(demo_url: str, demo_registry) -> Store:
-    store = Store(demo_url, demo_registry)
-    yield store
-    await store.dispose()
+    async with Store(demo_url, demo_registry) as store:
+        yield store
 
 
 async def test_cancelled_statement_stops_in_the_database(store: Store, db_urls: tuple[str, str]) -> None:

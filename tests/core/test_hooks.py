@@ -90,11 +90,8 @@ def hk_db(db_urls: tuple[str, str]) -> Iterator[tuple[str, sa.Engine]]:
 
 @pytest.fixture
 async def hk_store(hk_db: tuple[str, sa.Engine]) -> AsyncIterator[Store]:
-    store = Store(hk_db[0], Registry([HkUserAdmin, HkAudit]))
-    try:
+    async with Store(hk_db[0], Registry([HkUserAdmin, HkAudit])) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 async def test_create_hashes_the_password_and_audits_in_one_transaction(
@@ -144,11 +141,8 @@ class AdultHeroes(ModelAdmin, model=Hero):
 
 @pytest.fixture
 async def scoped_store(demo_url: str) -> AsyncIterator[Store]:
-    store = Store(demo_url, Registry([AdultHeroes, Team, HeroTeamLink]))
-    try:
+    async with Store(demo_url, Registry([AdultHeroes, Team, HeroTeamLink])) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 async def test_list_query_scopes_the_pages_the_count_and_the_export_reads(

@@ -15,9 +15,8 @@ from tui_admin.core.store import Store
 
 @pytest.fixture
 async def store(sqlite_demo: str, demo_registry) -> Store:
-    store = Store(sqlite_demo, demo_registry)
-    yield store
-    await store.dispose()
+    async with Store(sqlite_demo, demo_registry) as store:
+        yield store
 
 
 def _plan(db: Path, sql: str, params: tuple) -> str:

@@ -73,9 +73,8 @@ WAITED_ON = {"create": "hero", "update": "hero", "delete": "hero", "links": "her
 
 @pytest.fixture
 async def store(demo_url: str, demo_registry: Registry) -> Store:
-    store = Store(demo_url, demo_registry, lock_timeout=LOCK_TIMEOUT)
-    yield store
-    await store.dispose()
+    async with Store(demo_url, demo_registry, lock_timeout=LOCK_TIMEOUT) as store:
+        yield store
 
 
 @pytest.mark.parametrize("save", list(SAVES))

@@ -26,11 +26,8 @@ from .helpers import rows
 @pytest.fixture
 async def other(demo_url: str, demo_registry: Registry) -> AsyncIterator[Store]:
     """A second user: a Store of its own on the same database as `store`."""
-    store = Store(demo_url, demo_registry)
-    try:
+    async with Store(demo_url, demo_registry) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 async def opened(store: Store, name: str, pk: tuple[int, ...]) -> dict[str, object]:

@@ -90,11 +90,8 @@ async def native(engine_name: str, db_urls: tuple[str, str], raw_tables: Callabl
     finally:
         engine.dispose()
     reflected = map_tables(metadata)
-    store = Store(url, Registry(reflected.models, names=reflected.names))
-    try:
+    async with Store(url, Registry(reflected.models, names=reflected.names)) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 def reference(check_db: sa.Engine, field: str, descending: bool) -> list[int]:

@@ -42,11 +42,8 @@ def registry() -> Registry:
 
 @pytest.fixture
 async def opts_store(demo_url: str, registry: Registry) -> AsyncIterator[Store]:
-    store = Store(demo_url, registry)
-    try:
+    async with Store(demo_url, registry) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 def test_labels_and_formatters(registry: Registry) -> None:

@@ -91,11 +91,8 @@ def tables(db_urls: tuple[str, str]) -> Iterator[str]:
 
 @pytest.fixture
 async def store(tables: str, registry: Registry) -> AsyncIterator[Store]:
-    store = Store(tables, registry)
-    try:
+    async with Store(tables, registry) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 def test_a_create_schema_without_a_required_column_gets_it_and_says_so(registry: Registry) -> None:

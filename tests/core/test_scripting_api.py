@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import tui_admin.core as core
 from tui_admin import demo
+from tui_admin.core.errors import NotFoundError
 
 
 def test_every_exported_name_is_the_cores_own_object() -> None:
@@ -29,11 +32,10 @@ import asyncio, sys
 from tui_admin.core import ListQuery, Registry, SortKey, Store
 
 async def main() -> None:
-    store = Store("sqlite:///{path}", Registry.from_module("tui_admin.demo.models"))
-    page = await store.page(ListQuery("Hero", sort=(SortKey("age", descending=True),)), limit=3)
+    async with Store("sqlite:///{path}", Registry.from_module("tui_admin.demo.models")) as store:
+        page = await store.page(ListQuery("Hero", sort=(SortKey("age", descending=True),)), limit=3)
     for hero in page.rows:
         print(hero.name, hero.age)
-    await store.dispose()
 
 asyncio.run(main())
 assert "textual" not in sys.modules, "the scripting API imported Textual"
@@ -44,3 +46,15 @@ assert "textual" not in sys.modules, "the scripting API imported Textual"
     assert len(lines) == 3
     ages = [int(line.rsplit(" ", 1)[1]) for line in lines if not line.endswith("None")]
     assert ages == sorted(ages, reverse=True) and ages
+
+
+async def test_a_store_as_a_context_manager_is_disposed_of_when_its_block_fails(sqlite_demo: str) -> None:
+    """`async with Store(…) as store:` (the README's form): the connection it opened is closed
+    however the block ends."""
+    with pytest.raises(NotFoundError):
+        async with core.Store(sqlite_demo, core.Registry.from_module(demo.MODELS_MODULE)) as store:
+            await store.ping()
+            pool = store._runner.engine.pool
+            assert pool.checkedin() == 1  # the connection, back in the pool
+            await store.get("Hero", (999,))
+    assert store._runner.engine.pool is not pool and store._runner.engine.pool.checkedin() == 0

@@ -148,8 +148,5 @@ def zoo(zoo_databases: ZooDatabases, zoo_engine: str) -> Zoo:
 @pytest.fixture
 async def zoo_store(zoo: Zoo) -> AsyncIterator[Store]:
     """A Store on the zoo through the test's driver, with the shared reflected registry."""
-    store = Store(zoo.url, zoo.registry)
-    try:
+    async with Store(zoo.url, zoo.registry) as store:
         yield store
-    finally:
-        await store.dispose()

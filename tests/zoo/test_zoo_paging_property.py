@@ -153,11 +153,8 @@ def prop_table(zoo: Zoo, prop_registry: Registry) -> ModelAdmin:
 
 @pytest.fixture
 async def prop_store(zoo: Zoo, prop_registry: Registry) -> AsyncIterator[Store]:
-    store = Store(zoo.url, prop_registry)
-    try:
+    async with Store(zoo.url, prop_registry) as store:
         yield store
-    finally:
-        await store.dispose()
 
 
 # -- the property -----------------------------------------------------------------------------

@@ -80,6 +80,13 @@ class Store:
     async def dispose(self) -> None:
         await self._runner.dispose()
 
+    async def __aenter__(self) -> Store:
+        """`async with Store(url, registry) as store:` disposes of the engine however the block ends."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.dispose()
+
     # -- reading ------------------------------------------------------------------------------
 
     async def ping(self) -> None:
