@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -28,7 +29,7 @@ from tests.ui.helpers import (
 from tests.ui.test_relations_ui import cursor_to, shows_detail
 from tui_admin.ui.app import AdminApp
 from tui_admin.ui.screens.confirm import ConfirmScreen
-from tui_admin.ui.screens.detail import DetailScreen
+from tui_admin.ui.screens.detail import NULL, DetailScreen, _look
 from tui_admin.ui.screens.form import FormScreen
 from tui_admin.ui.screens.list import ListScreen
 from tui_admin.ui.screens.models import ModelsScreen
@@ -108,6 +109,14 @@ async def test_a_detail_opened_again_redraws_its_table_only_when_a_row_changed(d
         await press(pilot, "enter", until=lambda: demo_app.screen is detail
                     and detail_fields(demo_app).get("secret_name") == "Wade W.", what="the new secret name")
         assert fields.cursor_row == 0
+
+
+def test_a_cell_looks_the_same_only_with_the_same_text_and_style() -> None:
+    """What decides a redraw: rich's own `Text ==` ignores the style, so a value "∅" typed as
+    text would have passed for NULL's dim ∅ and left the old cell drawn."""
+    assert _look(NULL) != _look(Text("∅"))
+    assert _look(Text("x", style="bold")) == _look(Text("x", style="bold")) != _look(Text("x"))
+    assert _look(Text.assemble("a", ("b", "red"))) != _look(Text("ab"))
 
 
 async def test_a_form_opened_again_starts_from_the_new_record(demo_app: AdminApp) -> None:

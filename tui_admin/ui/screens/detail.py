@@ -56,6 +56,12 @@ _SCROLLBAR = 2
 _MIN_VALUE_WIDTH = 16
 
 
+def _look(cell: Text | str) -> Any:
+    """What a cell looks like: its text, style and spans (rich's `Text ==` ignores the style, so
+    the string "∅" would pass for NULL's dim ∅)."""
+    return (cell.plain, str(cell.style), tuple(cell.spans)) if isinstance(cell, Text) else cell
+
+
 def _shown(col: ColumnInfo | None, value: Any) -> str:
     """A link row's own value (a role, a quantity) as the list would show it; ∅ for NULL."""
     text = display(col, value) if col is not None else str(value)
@@ -80,7 +86,7 @@ class DetailScreen(AdminScreen):
         self.admin = self.store.admin(model)
         self.detail: Detail | None = detail
         self._drawn_width = 0  # the width `show` fitted the table to
-        self._drawn_rows: list[tuple[str, tuple[Text | str, ...]]] = []  # what the table shows
+        self._drawn_rows: list[tuple[str, tuple[Any, ...]]] = []  # what the table shows (see `_look`)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -201,10 +207,11 @@ class DetailScreen(AdminScreen):
                 if fit_values and cell.cell_len > width:
                     cell = Text(shorten(cell.plain, width), style=cell.style)
             drawn.append((key, (plain(name, style="bold") if kind == "field" else plain(name), cell, plain(extra))))
-        if drawn != self._drawn_rows:
+        shown_now = [(key, tuple(map(_look, cells))) for key, cells in drawn]
+        if shown_now != self._drawn_rows:
             # Only when something changed: a table cleared renders every cell again (a team with
             # its 20 heroes: 25-30 ms, most of reopening it), where the same rows keep their cache.
-            self._drawn_rows = drawn
+            self._drawn_rows = shown_now
             table.clear()
             for key, cells in drawn:
                 table.add_row(*cells, key=key)
