@@ -46,3 +46,13 @@ def test_what_the_models_lack_is_one_line_and_exit_code_2(tmp_path: Path) -> Non
         assert done.stderr.startswith(f"sqladmin-tui export: error: {message}"), done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
     assert export(tmp_path, "Hero").returncode == 2  # --format is required
+
+
+def test_the_model_may_follow_the_models_option_as_the_readme_writes_it(tmp_path: Path) -> None:
+    """`export URL --models M Hero`: the positional arguments around an option are read together."""
+    from tui_admin import demo
+
+    url = demo.url(demo.build(tmp_path / "demo.db"))
+    done = export(tmp_path, url, "--models", demo.MODELS_MODULE, "Hero", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert len(list(csv.reader(done.stdout.splitlines()))) == 16

@@ -127,8 +127,10 @@ def add_target(parser: argparse.ArgumentParser, *, url_help: str = URL_HELP,
 def parse_settled(
     parser: argparse.ArgumentParser, argv: Sequence[str] | None
 ) -> tuple[argparse.Namespace, str | None, Any]:
-    """The arguments, the URL to open and the config file's settings (see `settle_args`)."""
-    args = parser.parse_args(argv)
+    """The arguments, the URL to open and the config file's settings (see `settle_args`).
+    Intermixed: `export URL --models M Hero` is read as `export URL Hero --models M` (plain
+    parsing gave the URL to MODEL, then refused Hero)."""
+    args = parser.parse_intermixed_args(argv)
     url, config = settle_args(parser, args)
     return args, url, config
 
