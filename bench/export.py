@@ -6,7 +6,10 @@ file. Prints both times, the ratio, rows/s and how much the export's RSS grew.
 
 Targets (issue 10): the export takes <= 2x `sqlite3 -csv`, and RSS grows by <= 30 MB. The
 export runs in a fresh process, so its RSS is its own: measured after one warm-up page (imports,
-connection and statement cache in place) and at the end (peak, `ru_maxrss`).
+connection and statement cache in place) and at the end (peak, `ru_maxrss`), plus the growth of
+each process that wrote a part. It is run twice: as `sqladmin-tui export` writes a file (in parts,
+one process per CPU: `export_parts`; `export_s`, `parts`) and in this one process only, as the app
+exports (`one_process_s`).
 
 A second floor, also measured in the run: the same rows read by Python's own `sqlite3` module in
 the export's keyset pages and written by its `csv` module, with nothing of ours in between
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -33,24 +37,25 @@ SELECT = "SELECT id, name, secret_name, age, team_id FROM hero ORDER BY id"
 CHILD = """
 import asyncio, json, resource, sys, time
 from tui_admin import demo
-from tui_admin.core import export
+from tui_admin.core import export_parts
 from tui_admin.core.query import ListQuery
 from tui_admin.core.registry import Registry
 from tui_admin.core.store import Store
 
-async def main(url, out, fmt):
+async def main(url, out, fmt, parts):
     store = Store(url, Registry.from_module(demo.MODELS_MODULE), read_only=True)
     admin = store.registry["Hero"]
     columns = [admin.info.columns[n] for n in admin.shown_columns]
     await store.values_page(ListQuery("Hero"), None, 1000)  # warm: imports, connection, statement cache
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    done = await export.to_file(store.values_page, ListQuery("Hero"), columns, out, fmt,
-                                order=list(admin.info.columns))
+    done = await export_parts.to_file(store, ListQuery("Hero"), columns, out, fmt, order=list(admin.info.columns),
+                                      parts=int(parts) or None)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     await store.dispose()
-    print(json.dumps({"rows": done.rows, "seconds": seconds, "rss_growth_mb": (after - before) / 1024}))
+    print(json.dumps({"rows": done.rows, "seconds": seconds, "parts": done.parts,
+                      "rss_growth_mb": (after - before) / 1024 + done.parts_rss_growth_mb}))
 
 asyncio.run(main(*sys.argv[1:]))
 """
@@ -93,9 +98,14 @@ def main() -> int:
             subprocess.run(["sqlite3", "-csv", "-header", str(db), SELECT], stdout=out, check=True)
         floor = time.perf_counter() - started
         ours_out = Path(tmp) / f"ours.{args.format}"
-        child = subprocess.run([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(ours_out), args.format],
-                               capture_output=True, text=True, check=True)
-        ours = json.loads(child.stdout)
+
+        def export(parts: int) -> dict[str, Any]:
+            child = subprocess.run([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(ours_out), args.format,
+                                    str(parts)], capture_output=True, text=True, check=True)
+            return dict(json.loads(child.stdout))
+
+        one = export(1)
+        ours = export(0)  # as `sqladmin-tui export` writes a file: in parts where it can (export_parts)
         sizes = floor_out.stat().st_size, ours_out.stat().st_size
         from tui_admin.core.export import PAGE_ROWS
 
@@ -103,8 +113,10 @@ def main() -> int:
         python_floor = float(subprocess.run(floor_args, capture_output=True, text=True, check=True).stdout)
     print(json.dumps({
         "rows": ours["rows"], "format": args.format,
-        "sqlite3_csv_s": round(floor, 3), "export_s": round(ours["seconds"], 3),
+        "sqlite3_csv_s": round(floor, 3), "export_s": round(ours["seconds"], 3), "parts": ours["parts"],
         "ratio_to_sqlite3": round(ours["seconds"] / floor, 2),
+        "one_process_s": round(one["seconds"], 3), "one_process_ratio_to_sqlite3": round(one["seconds"] / floor, 2),
+        "one_process_rss_growth_mb": round(one["rss_growth_mb"], 1),
         "python_floor_s": round(python_floor, 3), "python_floor_ratio_to_sqlite3": round(python_floor / floor, 2),
         "ratio_to_python_floor": round(ours["seconds"] / python_floor, 2),
         "rows_per_s": round(ours["rows"] / ours["seconds"]),

@@ -48,6 +48,32 @@ def test_what_the_models_lack_is_one_line_and_exit_code_2(tmp_path: Path) -> Non
     assert export(tmp_path, "Hero").returncode == 2  # --format is required
 
 
+def test_a_large_table_made_by_raw_sql_is_written_in_parts_as_one_process_writes_it(tmp_path: Path) -> None:
+    """120,000 rows (over PARTS_FROM) of a table with names that are no identifiers, text that
+    looks like markup or needs quoting, NULLs and floats: `--parts 3` writes the same bytes as
+    `--parts 1`, and says so."""
+    import sqlite3
+
+    db = tmp_path / "big.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute('CREATE TABLE "big table" (id INTEGER PRIMARY KEY, "na me" TEXT, n REAL)')
+        conn.execute(
+            'WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 120000) '
+            'INSERT INTO "big table" SELECT i, CASE i % 4 WHEN 0 THEN NULL WHEN 1 THEN \'[b]x[/b] \' || i '
+            "WHEN 2 THEN 'a, \"b\"' ELSE 'plain' END, CASE WHEN i % 3 = 0 THEN NULL ELSE i / 7.0 END FROM k")
+    url = f"sqlite:///{db}"
+    for fmt in ("csv", "jsonl"):
+        one = export(tmp_path, url, "big table", "--format", fmt, "-o", f"one.{fmt}", "--parts", "1")
+        three = export(tmp_path, url, "big table", "--format", fmt, "-o", f"three.{fmt}", "--parts", "3")
+        assert one.returncode == three.returncode == 0, (one.stderr, three.stderr)
+        assert "written in" not in one.stderr and ", written in 3 parts" in three.stderr
+        assert (tmp_path / f"three.{fmt}").read_bytes() == (tmp_path / f"one.{fmt}").read_bytes()
+    rows = list(csv.reader((tmp_path / "three.csv").open(newline="", encoding="utf-8")))
+    assert len(rows) == 120_001 and rows[1] == ["1", "[b]x[/b] 1", str(1 / 7.0)] and rows[2][1] == 'a, "b"'
+    assert rows[3] == ["3", "plain", ""] and rows[120_000][0] == "120000"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no part, no partial
+
+
 def test_the_model_may_follow_the_models_option_as_the_readme_writes_it(tmp_path: Path) -> None:
     """`export URL --models M Hero`: the positional arguments around an option are read together."""
     from tui_admin import demo

@@ -10,6 +10,8 @@ import base64
 import csv
 import io
 import json
+import os
+import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.raw_ddl import RunDDL, quote
-from tui_admin.core import export
+from tui_admin.core import export, export_parts
 from tui_admin.core.query import ListQuery, SortKey
 from tui_admin.core.store import Store
 
@@ -198,3 +200,107 @@ def test_csv_pages_with_a_field_to_quote_go_through_the_csv_module() -> None:
     writer.rows([(1, "plain"), (2, "a,b")])
     writer.rows([(3, None)])
     assert out.getvalue() == '1,plain\r\n2,"a,b"\r\n3,\r\n'
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """Where the exports go (beside the SQLite file they read, but not in its directory)."""
+    (tmp_path / "out").mkdir()
+    return tmp_path / "out"
+
+
+# -- an export in parts (export_parts): forked processes, each a key range -------------------------
+
+async def _one_process_file(store: Store, query: ListQuery, fmt: str, path: Path) -> tuple[bytes, int]:
+    done = await export.to_file(store.values_page, query, _columns(store), path, fmt, order=ORDER, page_rows=2)
+    return path.read_bytes(), done.rows
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("parts", [2, 3])
+async def test_a_file_written_in_parts_is_the_file_one_process_writes(store: Store, fmt: str, parts: int,
+                                                                     out_dir: Path) -> None:
+    """Every row once, in list order, each byte the same: by key, by a column with ties (grp,
+    then the key), and searched; the cut falls inside a run of equal values."""
+    for query in (ListQuery("export me"), ListQuery("export me", sort=(SortKey("grp", descending=True),)),
+                  ListQuery("export me", search="o")):
+        expected, rows = await _one_process_file(store, query, fmt, out_dir / f"one.{fmt}")
+        target = out_dir / f"parts.{fmt}"
+        done = await export_parts.to_file(store, query, _columns(store), target, fmt, order=ORDER, parts=parts,
+                                          parts_from=0, page_rows=2)
+        assert target.read_bytes() == expected, query
+        assert done.rows == done.total == rows >= 2
+        assert 1 < done.parts <= parts and (done.parts == parts or bool(query.search))  # 2 found: 2 parts
+        assert sorted(p.name for p in out_dir.iterdir()) == [f"one.{fmt}", f"parts.{fmt}"]  # no part left
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+async def test_a_small_list_or_a_json_array_is_written_by_this_process(store: Store, out_dir: Path) -> None:
+    small = await export_parts.to_file(store, ListQuery("export me"), _columns(store), out_dir / "a.csv", "csv",
+                                       order=ORDER, parts=2)  # 6 rows, below PARTS_FROM
+    array = await export_parts.to_file(store, ListQuery("export me"), _columns(store), out_dir / "a.json", "json",
+                                       order=ORDER, parts=2, parts_from=0)
+    assert (small.parts, small.rows, array.parts, array.rows) == (1, 6, 1, 6)
+    assert json.loads((out_dir / "a.json").read_text())[5]["id"] == 6
+
+
+def _children_left() -> bool:
+    """Whether this process has a child, running or not yet reaped."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+async def test_an_export_in_parts_cancelled_stops_every_part_and_leaves_the_old_file(
+        store: Store, out_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts are made slow (each page waits, in the forked process) so that the export is
+    cancelled while they run: they are stopped and reaped, their files and the partial file gone."""
+    from tui_admin.core.reads import Reading
+
+    real = Reading.values_page
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Reading, "values_page", slow)
+    target = out_dir / "out.csv"
+    target.write_text("the old export\n")
+    task = asyncio.create_task(export_parts.to_file(store, ListQuery("export me"), _columns(store), target, "csv",
+                                                    order=ORDER, parts=2, parts_from=0, page_rows=2))
+    for _ in range(200):
+        if any(p.name.startswith(".out.csv.part") for p in out_dir.iterdir()):
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("no part started")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert target.read_text() == "the old export\n"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["out.csv"]
+    assert not _children_left()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+async def test_a_part_that_fails_fails_the_export_with_its_reason(
+        store: Store, out_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_admin.core.reads import Reading
+
+    real = Reading.values_page
+
+    def failing(self: Reading, session: object, query: ListQuery, *, after: object = None, **kwargs: object) -> object:
+        if after is not None:  # the second part (it starts after the first's last row)
+            raise RuntimeError("the disk is on fire\nand more")
+        return real(self, session, query, after=after, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Reading, "values_page", failing)
+    target = out_dir / "out.csv"
+    with pytest.raises(export_parts.ExportError, match=r"^the export failed: the disk is on fire$"):
+        await export_parts.to_file(store, ListQuery("export me"), _columns(store), target, "csv", order=ORDER,
+                                   parts=2, parts_from=0, page_rows=100)
+    assert list(out_dir.iterdir()) == []
+    assert not _children_left()

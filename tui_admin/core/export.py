@@ -60,7 +60,9 @@ def _json(value: Any) -> str:
 
 
 class Writer(Protocol):
-    def begin(self, names: Sequence[str]) -> None: ...
+    def begin(self, names: Sequence[str], *, header: bool = True) -> None:
+        """Start the file: its header where the format has one (not for a part of the file, see
+        export_parts)."""
     def rows(self, rows: Iterable[Sequence[Any]]) -> None: ...
     def end(self) -> None: ...
 
@@ -72,14 +74,15 @@ class CsvWriter:
         self._out = out
         self._csv = csv.writer(out, lineterminator="\r\n")
 
-    def begin(self, names: Sequence[str]) -> None:
-        self._csv.writerow(names)
+    def begin(self, names: Sequence[str], *, header: bool = True) -> None:
+        if header:
+            self._csv.writerow(names)
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
         rows = rows if isinstance(rows, list) else list(rows)
         text = csv_text(rows)
         if text is None:
-            self._csv.writerows(rows)  # fields already made CSV's (see `_plan`)
+            self._csv.writerows(rows)  # fields already made CSV's (see `plan`)
         else:
             self._out.write(text)
 
@@ -139,7 +142,7 @@ class JsonLinesWriter:
         # a row instead of one a cell (1,000,000 heroes to JSON Lines: 15.3 s → 5.4 s).
         self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
-    def begin(self, names: Sequence[str]) -> None:
+    def begin(self, names: Sequence[str], *, header: bool = True) -> None:
         self._keys = list(names)
         self._names = [json.dumps(n, ensure_ascii=False) for n in names]
 
@@ -164,7 +167,7 @@ class JsonLinesWriter:
 class JsonWriter(JsonLinesWriter):
     """One JSON array of objects, written one row at a time (never held whole)."""
 
-    def begin(self, names: Sequence[str]) -> None:
+    def begin(self, names: Sequence[str], *, header: bool = True) -> None:
         super().begin(names)
         self._out.write("[")
         self._first = True
@@ -188,6 +191,8 @@ class Progress:
     rows: int = 0
     total: int | None = None
     started: float = 0.0
+    parts: int = 1  # processes it was written by (see export_parts)
+    parts_rss_growth_mb: float = 0.0  # how much those processes grew, together
 
     @property
     def elapsed(self) -> float:
@@ -218,7 +223,7 @@ PageReader = Callable[[ListQuery, Sequence[Any] | None, int], Awaitable[tuple[li
 _AS_IS = frozenset({"integer", "text"})
 
 
-def _plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple[list[int], list[Any]]:
+def plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple[list[int], list[Any]]:
     """Which cell of a row each exported column is, and its conversion (None: as it is)."""
     positions = [list(order).index(c.name) for c in columns]
     converters: list[Any] = []
@@ -232,7 +237,7 @@ def _plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tupl
     return positions, converters
 
 
-def _prepared(rows: Sequence[Sequence[Any]], positions: list[int], converters: list[Any], whole: bool) -> Any:
+def prepared(rows: Sequence[Sequence[Any]], positions: list[int], converters: list[Any], whole: bool) -> Any:
     if whole and not any(converters):  # the rows as the driver gave them: csv writes them in C
         return rows
     plan = list(zip(positions, converters, strict=True))
@@ -256,7 +261,7 @@ async def stream(
     progress = progress or Progress()
     progress.started = progress.started or time.monotonic()
     order = list(order)
-    positions, converters = _plan(columns, order, fmt)
+    positions, converters = plan(columns, order, fmt)
     whole = positions == list(range(len(order)))
     writer = WRITERS[fmt](out)
     writer.begin([c.name for c in columns])
@@ -267,7 +272,7 @@ async def stream(
             rows, after, more = await pending
             if more:
                 pending = asyncio.ensure_future(read_page(query, after, page_rows))
-            writer.rows(_prepared(rows, positions, converters, whole))
+            writer.rows(prepared(rows, positions, converters, whole))
             progress.rows += len(rows)
             if on_page is not None:
                 on_page(progress)

@@ -322,12 +322,14 @@ def page_select(
     start: Sequence[Any] | None = None,
     before: Sequence[Any] | None = None,
     from_end: bool = False,
+    until: Sequence[Any] | None = None,
     limit: int,
     offset: int = 0,
     parent: ModelInfo | None = None,
 ) -> sa.Select[Any]:
     """One page of `columns` (by default the model's raw columns, see `reading`): the `limit` rows after `after`, from
-    `start` on (that row included), before `before`, or at the end (`from_end`). Pages read
+    `start` on (that row included), before `before`, or at the end (`from_end`); none beyond the
+    row whose cursor is `until` (that row included: one part of an export in parts). Pages read
     backwards (`before`, `from_end`) come out in reverse order; the Store flips them. `offset`
     skips rows first: only for an explicit "go to row N", as its cost grows with N."""
     rules = backend_for(dialect)
@@ -341,6 +343,8 @@ def page_select(
         stmt = stmt.where(keyset_condition(cols, cursor, rules, inclusive=start is not None))  # type: ignore[arg-type]
     elif before is not None:
         stmt = stmt.where(keyset_condition(cols, before, rules, reverse=True))
+    if until is not None:
+        stmt = stmt.where(keyset_condition(cols, until, rules, reverse=True, inclusive=True))  # type: ignore[arg-type]
     order = [c.column.asc() if c.descending == reverse else c.column.desc() for c in cols]
     stmt = stmt.order_by(*order).limit(limit)
     return stmt.offset(offset) if offset else stmt

@@ -47,6 +47,7 @@ class Store:
         gives up with a `LockTimeoutError` (nothing written)."""
         self.url = parse(url)
         self.read_only = read_only
+        self.lock_timeout = lock_timeout
         self.log = QueryLog()
         self._registry = registry
         #: This database's rules (connecting, cursor binding, locks, search, errors), learnt
@@ -164,12 +165,18 @@ class Store:
             s, query, after=after, start=start, before=before, from_end=from_end, limit=limit, offset=offset))
 
     async def values_page(
-        self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000
+        self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000,
+        until: Sequence[Any] | None = None,
     ) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None, bool]:
         """A page of the list's rows as plain values (what `export.stream` reads), the cursor of
-        its last row, and whether more follow."""
+        its last row, and whether more follow (up to the row `until`, included, when given)."""
         return await self._run(f"export {query.model}",
-                               lambda s: self.reading.values_page(s, query, after=after, limit=limit))
+                               lambda s: self.reading.values_page(s, query, after=after, limit=limit, until=until))
+
+    async def split(self, query: ListQuery, parts: int, at_least: int = 0) -> tuple[int, list[tuple[Any, ...]]]:
+        """The list's row count and the cursors that end its first `parts - 1` equal parts (see
+        `Reading.split`): where an export in parts cuts it."""
+        return await self._run(f"split {query.model}", lambda s: self.reading.split(s, query, parts, at_least))
 
     async def get(self, name: str, pk: Sequence[Any]) -> Record:
         """The record with key `pk` (what an edit form opens with) and its foreign keys' labels."""
