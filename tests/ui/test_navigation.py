@@ -44,6 +44,16 @@ async def back_to_models(pilot: Pilot[Any]) -> None:
     await press(pilot, "escape", until=lambda: isinstance(pilot.app.screen, ModelsScreen), what="the models")
 
 
+async def open_deadpond(pilot: Pilot[Any]) -> tuple[DetailScreen, DataTable[Any]]:
+    """From the start, the hero list and Deadpond's detail: the screen and its fields table."""
+    app = pilot.app
+    await start(pilot)
+    await open_model(pilot, "Hero")
+    await press(pilot, "enter", until=lambda: shows_detail(app, "Hero · Deadpond"), what="Deadpond")
+    assert isinstance(app.screen, DetailScreen)
+    return app.screen, app.screen.query_one("#fields", DataTable)
+
+
 async def test_a_list_opened_again_is_the_same_screen_with_a_fresh_state(demo_app: AdminApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await start(pilot)
@@ -73,13 +83,10 @@ async def test_a_list_opened_again_is_the_same_screen_with_a_fresh_state(demo_ap
 
 async def test_a_detail_opened_again_shows_the_new_record_from_the_top(demo_app: AdminApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
-        await start(pilot)
-        table = await open_model(pilot, "Hero")
-        await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="Deadpond")
-        detail = demo_app.screen
-        fields = detail.query_one("#fields", DataTable)
+        detail, fields = await open_deadpond(pilot)
         await press(pilot, "down", "down", until=lambda: fields.cursor_row == 2)
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen))
+        table = demo_app.screen.query_one("#records")
         await press(pilot, "down", "down", until=lambda: cursor_values(table)[1] == "Rusty-Man")
         await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Hero · Rusty-Man"), what="Rusty-Man")
         assert demo_app.screen is detail
@@ -93,11 +100,7 @@ async def test_a_detail_opened_again_redraws_its_table_only_when_a_row_changed(d
     """The same record unchanged keeps the table's cells (and Textual's render cache of them);
     a value changed meanwhile by another connection is drawn."""
     async with demo_app.run_test(size=SIZE) as pilot:
-        await start(pilot)
-        await open_model(pilot, "Hero")
-        await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="Deadpond")
-        detail = demo_app.screen
-        fields = detail.query_one("#fields", DataTable)
+        detail, fields = await open_deadpond(pilot)
         drawn = fields.get_row(fields.coordinate_to_cell_key((0, 0)).row_key)
         await press(pilot, "escape", until=lambda: isinstance(demo_app.screen, ListScreen))
         await press(pilot, "enter", until=lambda: demo_app.screen is detail and detail_ready(demo_app))
@@ -163,11 +166,7 @@ async def test_the_same_kind_of_screen_twice_on_the_stack_is_two_screens(demo_ap
     """Hero detail → its team → one of the team's heroes: the kept hero detail is on the stack, so
     the second hero gets a screen of its own, and going back shows the first hero as it was."""
     async with demo_app.run_test(size=SIZE) as pilot:
-        await start(pilot)
-        await open_model(pilot, "Hero")
-        await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Hero · Deadpond"), what="Deadpond")
-        deadpond = demo_app.screen
-        fields = deadpond.query_one("#fields", DataTable)
+        deadpond, fields = await open_deadpond(pilot)
         await cursor_to(pilot, fields, "field:team_id")
         await press(pilot, "enter", until=lambda: shows_detail(demo_app, "Team · Z-Force"), what="Z-Force")
         team = demo_app.screen
