@@ -97,6 +97,10 @@ class BadValueError(StoreError):
     written."""
 
 
+class ExportError(StoreError):
+    """A part of an export in parts failed (its reason, on one line): the file was not written."""
+
+
 def first_line(error: BaseException | str) -> str:
     """The first line of a driver's message (of the driver error SQLAlchemy wraps, when it wraps
     one): the line that says what went wrong, where the rest is the SQL, its parameters and a link

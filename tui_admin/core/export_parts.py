@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from tui_admin.core import export
 from tui_admin.core.engine import make_engine
-from tui_admin.core.errors import StoreError, first_line
+from tui_admin.core.errors import ExportError, first_line
 from tui_admin.core.introspect import ColumnInfo
 from tui_admin.core.query import ListQuery
 
@@ -45,9 +45,7 @@ if TYPE_CHECKING:
 PARTS_FROM = 100_000
 FORMATS = ("csv", "jsonl")
 
-
-class ExportError(StoreError):
-    """A part of the export failed (its reason, on one line); nothing was written."""
+__all__ = ["FORMATS", "PARTS_FROM", "ExportError", "parts_for", "to_file"]
 
 
 def parts_for(store: Store, fmt: str) -> int:
