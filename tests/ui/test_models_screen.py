@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Callable
 
 from textual.widgets import DataTable
 
@@ -90,13 +92,27 @@ async def test_a_registered_model_whose_table_is_missing_says_run_init(make_app,
         assert len(app._notifications) == 1, "said once, not stacked per enter"
 
 
-async def test_the_app_hands_the_gil_on_quickly_once_settled_and_restores_the_interval(demo_app: AdminApp) -> None:
+async def test_settled_apps_hand_the_gil_on_quickly_and_the_last_to_end_restores_the_process(
+        make_app: Callable[..., AdminApp], sqlite_demo: str) -> None:
     """A sync driver's thread waits for the GIL at each row while a screen paints (see
-    AdminApp.SWITCH_INTERVAL): the app shortens the interval once it has settled after start-up,
-    and, the interval being the process's, puts it back on exit."""
-    before = sys.getswitchinterval()
-    async with demo_app.run_test(size=SIZE) as pilot:
-        await start(pilot)
-        await settle(pilot, until=lambda: sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL, what="settled")
-        assert before > AdminApp.SWITCH_INTERVAL
-    assert sys.getswitchinterval() == before
+    AdminApp.SWITCH_INTERVAL): a settled app shortens the interval and turns the collector off.
+    Both are the process's: with two apps running at once, the first to end leaves them to the
+    other, and the last puts back what the process had."""
+    before, collecting = sys.getswitchinterval(), gc.isenabled()
+    sys.setswitchinterval(0.005)
+    gc.enable()
+    try:
+        first, second = make_app(sqlite_demo), make_app(sqlite_demo)
+        async with first.run_test(size=SIZE) as p1:
+            await start(p1)
+            await settle(p1, until=lambda: sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL, what="settled")
+            assert not gc.isenabled()
+            async with second.run_test(size=SIZE) as p2:
+                await start(p2)
+                await settle(p2, until=lambda: second._settled, what="the second app settled")
+            assert sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL and not gc.isenabled(), "the first runs on"
+        assert sys.getswitchinterval() == 0.005 and gc.isenabled()
+    finally:
+        sys.setswitchinterval(before)
+        if collecting:
+            gc.enable()

@@ -151,7 +151,6 @@ class AdminApp(App[None]):
     #: thread's CPU; at 0.5 ms, 3.9 ms, and every key→screen time fell too. Set once the app has
     #: settled (`_settle`): during start-up it delayed the first screen (cold start 806 → 858 ms).
     SWITCH_INTERVAL = 0.0005
-    _switch_interval_before: float | None = None
 
     def on_mount(self) -> None:
         self.push_screen(ModelsScreen())
@@ -206,14 +205,8 @@ class AdminApp(App[None]):
             return
         self._settled = True
         load_deferred()
-        self._switch_interval_before = sys.getswitchinterval()
-        sys.setswitchinterval(self.SWITCH_INTERVAL)
-        self._collect_when_idle()
-
-    def _collect_when_idle(self) -> None:
         gc.collect()
-        gc.freeze()
-        gc.disable()
+        _TUNING.take(self.SWITCH_INTERVAL)
         self._last_input = time.monotonic()
         self.set_interval(0.5, self._idle_collect)
 
@@ -386,12 +379,41 @@ class AdminApp(App[None]):
         return await save_visibly(screen, what, operation)
 
     async def on_unmount(self) -> None:
-        gc.enable()
-        gc.unfreeze()
-        if self._switch_interval_before is not None:
-            sys.setswitchinterval(self._switch_interval_before)
+        if self._settled:
+            _TUNING.give_back()
         if self.store is not None:
             await self.store.dispose()
+
+
+class _ProcessTuning:
+    """What a settled app changes for the whole process (the collector frozen and off, the GIL's
+    switch interval), and puts back when the last app that changed it ends: two apps may run at
+    once in one process (tests of concurrent edits do), and the first to end must not undo it for
+    the other, nor the other restore what the first had set."""
+
+    def __init__(self) -> None:
+        self.apps = 0
+        self.interval = 0.0
+        self.collecting = True
+
+    def take(self, interval: float) -> None:
+        if self.apps == 0:
+            self.interval, self.collecting = sys.getswitchinterval(), gc.isenabled()
+            sys.setswitchinterval(interval)
+        self.apps += 1
+        gc.freeze()
+        gc.disable()
+
+    def give_back(self) -> None:
+        self.apps -= 1
+        if self.apps == 0:
+            sys.setswitchinterval(self.interval)
+            gc.unfreeze()
+            if self.collecting:
+                gc.enable()
+
+
+_TUNING = _ProcessTuning()
 
 
 def _first_line(exc: BaseException) -> str:
