@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.ui.helpers import (
@@ -15,7 +17,6 @@ from tests.ui.helpers import (
     open_model,
     press,
     scalar,
-    settle,
     start,
     static_text,
     table_rows,
@@ -92,6 +93,16 @@ async def test_a_registered_model_whose_table_is_missing_says_run_init(make_app,
         assert len(app._notifications) == 1, "said once, not stacked per enter"
 
 
+async def _settled(pilot: Pilot[Any]) -> None:
+    """Until the app has settled: a timer (`AdminApp.SETTLE_DELAY` after its first counts, at the
+    latest `SETTLE_AFTER`), which a count of message rounds does not wait for on a fast machine."""
+    for _ in range(100):
+        if pilot.app._settled:  # type: ignore[attr-defined]
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the app never settled")
+
+
 async def test_settled_apps_hand_the_gil_on_quickly_and_the_last_to_end_restores_the_process(
         make_app: Callable[..., AdminApp], sqlite_demo: str) -> None:
     """A sync driver's thread waits for the GIL at each row while a screen paints (see
@@ -105,11 +116,11 @@ async def test_settled_apps_hand_the_gil_on_quickly_and_the_last_to_end_restores
         first, second = make_app(sqlite_demo), make_app(sqlite_demo)
         async with first.run_test(size=SIZE) as p1:
             await start(p1)
-            await settle(p1, until=lambda: sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL, what="settled")
-            assert not gc.isenabled()
+            await _settled(p1)
+            assert sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL and not gc.isenabled()
             async with second.run_test(size=SIZE) as p2:
                 await start(p2)
-                await settle(p2, until=lambda: second._settled, what="the second app settled")
+                await _settled(p2)
             assert sys.getswitchinterval() == AdminApp.SWITCH_INTERVAL and not gc.isenabled(), "the first runs on"
         assert sys.getswitchinterval() == 0.005 and gc.isenabled()
     finally:
