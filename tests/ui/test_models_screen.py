@@ -127,3 +127,15 @@ async def test_settled_apps_hand_the_gil_on_quickly_and_the_last_to_end_restores
         sys.setswitchinterval(before)
         if collecting:
             gc.enable()
+
+
+async def test_a_settle_timer_that_fires_after_the_app_ended_changes_nothing(
+        make_app: Callable[..., AdminApp], sqlite_demo: str) -> None:
+    """Textual may still run a timer's call once the app has unmounted (a test that ends just as
+    SETTLE_AFTER comes): it must not tune the process for an app that will never give it back."""
+    app = make_app(sqlite_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+    interval, collecting = sys.getswitchinterval(), gc.isenabled()
+    app._settle()
+    assert (sys.getswitchinterval(), gc.isenabled(), app._settled) == (interval, collecting, False)

@@ -196,12 +196,13 @@ class AdminApp(App[None]):
     COLLECT_ANYWAY = 100_000  # allocations since the last collection
 
     _settled = False
+    _ended = False  # on_unmount has run
     _settle_timer: Timer | None = None
     SETTLE_DELAY = 0.3  # seconds from the first screen's data on screen (or the last key) to `_settle`
 
     def _settle(self) -> None:
         """Load what the first screen did not need (`DEFERRED`), then freeze it all (once)."""
-        if self._settled:
+        if self._settled or self._ended:  # a timer's call may still come after on_unmount
             return
         self._settled = True
         load_deferred()
@@ -379,6 +380,7 @@ class AdminApp(App[None]):
         return await save_visibly(screen, what, operation)
 
     async def on_unmount(self) -> None:
+        self._ended = True
         if self._settled:
             _TUNING.give_back()
         if self.store is not None:
