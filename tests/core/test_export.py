@@ -221,8 +221,9 @@ async def _one_process_file(store: Store, query: ListQuery, fmt: str, path: Path
 async def test_a_file_written_in_parts_is_the_file_one_process_writes(store: Store, fmt: str, parts: int,
                                                                      out_dir: Path) -> None:
     """Every row once, in list order, each byte the same: by key, by a column with ties (grp,
-    then the key), and searched; the cut falls inside a run of equal values."""
+    then the key), by one with NULLs, and searched; a cut may fall inside a run of equal values."""
     for query in (ListQuery("export me"), ListQuery("export me", sort=(SortKey("grp", descending=True),)),
+                  ListQuery("export me", sort=(SortKey("words"),)),  # NULLs and "" in the sort column
                   ListQuery("export me", search="o")):
         expected, rows = await _one_process_file(store, query, fmt, out_dir / f"one.{fmt}")
         target = out_dir / f"parts.{fmt}"
