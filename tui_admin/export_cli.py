@@ -98,8 +98,7 @@ async def _export(url: str, registry: Any, args: argparse.Namespace) -> int:
     from tui_admin.core import export, export_parts
     from tui_admin.core.store import Store
 
-    store = Store(url, registry, read_only=True)
-    try:
+    async with Store(url, registry, read_only=True) as store:
         if registry is None:
             registry = await store.reflect()
         query = _query(registry, args)
@@ -111,8 +110,6 @@ async def _export(url: str, registry: Any, args: argparse.Namespace) -> int:
         else:
             done = await export_parts.to_file(store, query, columns, args.output, args.fmt, order=order,
                                               parts=args.parts)
-    finally:
-        await store.dispose()
     where = "stdout" if args.output == "-" else args.output
     parts = f", written in {done.parts} parts" if done.parts > 1 else ""
     print(f"exported {plural(done.rows, f'{query.model} row')} to {where} {done.took()}{parts}", file=sys.stderr)

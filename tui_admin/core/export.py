@@ -82,7 +82,7 @@ class CsvWriter:
         rows = rows if isinstance(rows, list) else list(rows)
         text = csv_text(rows)
         if text is None:
-            self._csv.writerows(rows)  # fields already made CSV's (see `plan`)
+            self._csv.writerows(rows)  # fields already made CSV's (see `_plan`)
         else:
             self._out.write(text)
 
@@ -223,7 +223,7 @@ PageReader = Callable[[ListQuery, Sequence[Any] | None, int], Awaitable[tuple[li
 _AS_IS = frozenset({"integer", "text"})
 
 
-def plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple[list[int], list[Any]]:
+def _plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple[list[int], list[Any]]:
     """Which cell of a row each exported column is, and its conversion (None: as it is)."""
     positions = [list(order).index(c.name) for c in columns]
     converters: list[Any] = []
@@ -237,11 +237,31 @@ def plan(columns: Sequence[ColumnInfo], order: Sequence[str], fmt: str) -> tuple
     return positions, converters
 
 
-def prepared(rows: Sequence[Sequence[Any]], positions: list[int], converters: list[Any], whole: bool) -> Any:
+def _prepared(rows: Sequence[Sequence[Any]], positions: list[int], converters: list[Any], whole: bool) -> Any:
     if whole and not any(converters):  # the rows as the driver gave them: csv writes them in C
         return rows
     plan = list(zip(positions, converters, strict=True))
     return [[row[i] if convert is None or row[i] is None else convert(row[i]) for i, convert in plan] for row in rows]
+
+
+class Pages:
+    """Writes the pages of rows a `PageReader` gives (cells in `order`) to `out` in `fmt`: the
+    `columns` picked from them, each in its export form. Without `header`, no header row (one
+    part of a file, see export_parts)."""
+
+    def __init__(self, out: IO[str], fmt: str, columns: Sequence[ColumnInfo], order: Sequence[str], *,
+                 header: bool = True) -> None:
+        order = list(order)
+        self._positions, self._converters = _plan(columns, order, fmt)
+        self._whole = self._positions == list(range(len(order)))
+        self._writer = WRITERS[fmt](out)
+        self._writer.begin([c.name for c in columns], header=header)
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        self._writer.rows(_prepared(rows, self._positions, self._converters, self._whole))
+
+    def end(self) -> None:
+        self._writer.end()
 
 
 async def stream(
@@ -260,11 +280,7 @@ async def stream(
     cells as `read_page` gives them (the model's columns), which `columns` picks from."""
     progress = progress or Progress()
     progress.started = progress.started or time.monotonic()
-    order = list(order)
-    positions, converters = plan(columns, order, fmt)
-    whole = positions == list(range(len(order)))
-    writer = WRITERS[fmt](out)
-    writer.begin([c.name for c in columns])
+    pages = Pages(out, fmt, columns, order)
     # The next page is read (in the Store's thread) while this one is written: the two overlap.
     pending = asyncio.ensure_future(read_page(query, None, page_rows))
     try:
@@ -272,7 +288,7 @@ async def stream(
             rows, after, more = await pending
             if more:
                 pending = asyncio.ensure_future(read_page(query, after, page_rows))
-            writer.rows(prepared(rows, positions, converters, whole))
+            pages.write(rows)
             progress.rows += len(rows)
             if on_page is not None:
                 on_page(progress)
@@ -280,7 +296,7 @@ async def stream(
                 break
     finally:
         pending.cancel()
-    writer.end()
+    pages.end()
     return progress
 
 

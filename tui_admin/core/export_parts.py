@@ -63,6 +63,7 @@ class _Part:
     path: Path
     error: str | None = None
     rss_growth_kb: int = 0
+    unread: bytes = b""  # the start of a report line not read whole yet
 
 
 async def to_file(
@@ -166,18 +167,16 @@ def _write_part(
     started_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     engine = make_engine(store.url, read_only=True, lock_timeout=store.lock_timeout, rules=store.backend)
     reading = store.reading
-    positions, converters = export.plan(columns, order, fmt)
-    whole = positions == list(range(len(order)))
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = export.WRITERS[fmt](out)
-        writer.begin([c.name for c in columns], header=False)
+        pages = export.Pages(out, fmt, columns, order, header=False)
         while True:
             with Session(engine) as session:
                 rows, after, more = reading.values_page(session, query, after=after, until=until, limit=page_rows)
-            writer.rows(export.prepared(rows, positions, converters, whole))
+            pages.write(rows)
             os.write(report, f"rows {len(rows)}\n".encode())
             if not more:
                 break
+        pages.end()
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - started_kb
     os.write(report, f"rss {grown}\n".encode())
 
@@ -186,18 +185,15 @@ async def _watch(running: list[_Part], progress: export.Progress,
                  on_page: Callable[[export.Progress], None] | None) -> None:
     """Read every part's reports until each has closed its pipe (it has ended)."""
     loop = asyncio.get_running_loop()
-    done = {part.reader: loop.create_future() for part in running}
-    pending = {part.reader: b"" for part in running}
-    by_fd = {part.reader: part for part in running}
+    ended = {part.pid: loop.create_future() for part in running}
 
-    def readable(fd: int) -> None:
-        chunk = os.read(fd, 65536)
+    def readable(part: _Part) -> None:
+        chunk = os.read(part.reader, 65536)
         if not chunk:
-            loop.remove_reader(fd)
-            if not done[fd].done():
-                done[fd].set_result(None)
+            loop.remove_reader(part.reader)
+            ended[part.pid].set_result(None)
             return
-        *lines, pending[fd] = (pending[fd] + chunk).split(b"\n")
+        *lines, part.unread = (part.unread + chunk).split(b"\n")
         for line in lines:
             what, _, value = line.decode("utf-8", "replace").partition(" ")
             if what == "rows":
@@ -205,18 +201,18 @@ async def _watch(running: list[_Part], progress: export.Progress,
                 if on_page is not None:
                     on_page(progress)
             elif what == "rss":
-                by_fd[fd].rss_growth_kb = int(value)
+                part.rss_growth_kb = int(value)
             elif what == "error":
-                by_fd[fd].error = value
+                part.error = value
                 for other in running:  # one part failed: the others' rows are of no use
-                    if other is not by_fd[fd]:
+                    if other is not part:
                         with contextlib.suppress(ProcessLookupError):
                             os.kill(other.pid, signal.SIGKILL)
 
     for part in running:
-        loop.add_reader(part.reader, readable, part.reader)
+        loop.add_reader(part.reader, readable, part)
     try:
-        await asyncio.gather(*done.values())
+        await asyncio.gather(*ended.values())
     finally:
         for part in running:
             loop.remove_reader(part.reader)

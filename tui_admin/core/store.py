@@ -165,13 +165,12 @@ class Store:
             s, query, after=after, start=start, before=before, from_end=from_end, limit=limit, offset=offset))
 
     async def values_page(
-        self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000,
-        until: Sequence[Any] | None = None,
+        self, query: ListQuery, after: Sequence[Any] | None = None, limit: int = 1000
     ) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None, bool]:
         """A page of the list's rows as plain values (what `export.stream` reads), the cursor of
-        its last row, and whether more follow (up to the row `until`, included, when given)."""
+        its last row, and whether more follow."""
         return await self._run(f"export {query.model}",
-                               lambda s: self.reading.values_page(s, query, after=after, limit=limit, until=until))
+                               lambda s: self.reading.values_page(s, query, after=after, limit=limit))
 
     async def split(self, query: ListQuery, parts: int, at_least: int = 0) -> tuple[int, list[tuple[Any, ...]]]:
         """The list's row count and the cursors that end its first `parts - 1` equal parts (see
